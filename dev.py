@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""The course's two commands: ``python3 dev.py lab`` and ``python3 dev.py test``.
+
+Both create a local virtual environment in ``.venv`` if it is missing (or if pyproject.toml
+changed since it was made), install the course into it, and then either open JupyterLab on the
+start notebook or run the whole test suite. Only the standard library is used here, so this file
+runs on a fresh machine that has nothing but Python >= 3.11 and pip.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+MIN_PYTHON = (3, 11)
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".b12course-install-stamp"
+START_NOTEBOOK = "notebooks/00_start_here.ipynb"
+NOTEBOOK_FOLDERS = ("notebooks", "exercises", "solutions")
+LINT_TARGETS = ("src", "tests", "tools", "dev.py")
+
+
+def venv_python() -> Path:
+    scripts = "Scripts" if os.name == "nt" else "bin"
+    exe = "python.exe" if os.name == "nt" else "python"
+    return VENV / scripts / exe
+
+
+def _install_fingerprint() -> str:
+    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+
+
+def ensure_venv() -> Path:
+    """Create .venv and install the course (with test tools) unless it is already current."""
+    python = venv_python()
+    wanted = _install_fingerprint()
+    if python.exists() and STAMP.exists() and STAMP.read_text().strip() == wanted:
+        return python
+    if not python.exists():
+        print(f"Creating a virtual environment in {VENV} ...", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=False).create(VENV)
+    print("Installing the course and its tools (first run takes a few minutes) ...", flush=True)
+    pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    run(pip + ["--upgrade", "pip"])
+    run(pip + ["-e", f"{ROOT}[test]"])
+    STAMP.write_text(wanted + "\n")
+    return python
+
+
+def run(command: list[str], **kwargs) -> None:
+    """Run a command; stop with its exit code if it fails."""
+    result = subprocess.run(command, cwd=ROOT, **kwargs)
+    if result.returncode != 0:
+        print(f"\nFAILED ({result.returncode}): {' '.join(command)}", file=sys.stderr)
+        sys.exit(result.returncode)
+
+
+def lab(extra: list[str]) -> None:
+    python = ensure_venv()
+    print(f"Opening JupyterLab on {START_NOTEBOOK} (Ctrl+C twice to stop) ...", flush=True)
+    command = [str(python), "-m", "jupyter", "lab", START_NOTEBOOK, "--ip=127.0.0.1", *extra]
+    with contextlib.suppress(KeyboardInterrupt):
+        subprocess.run(command, cwd=ROOT, check=False)
+
+
+def count_notebooks(python: Path) -> dict[str, int]:
+    code = (
+        "import json,sys; from pathlib import Path; from b12course.hygiene import find_notebooks;"
+        "print(json.dumps({f: len(find_notebooks([Path(f)])) for f in sys.argv[1:]}))"
+    )
+    out = subprocess.run(
+        [str(python), "-c", code, *NOTEBOOK_FOLDERS],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout
+    return json.loads(out)
+
+
+def test(extra: list[str]) -> None:
+    python = ensure_venv()
+    print("== ruff (lint) ==", flush=True)
+    targets = [t for t in LINT_TARGETS if (ROOT / t).exists()]
+    run([str(python), "-m", "ruff", "check", *targets])
+    counts = count_notebooks(python)
+    empty = [folder for folder, n in counts.items() if n == 0]
+    if empty:
+        print(f"No notebooks found in: {', '.join(empty)}/ - nothing to execute.", file=sys.stderr)
+        sys.exit(1)
+    total = sum(counts.values())
+    print(f"== pytest: unit tests, notebook hygiene, {total} notebooks under nbval ==", flush=True)
+    workers = os.environ.get("B12COURSE_WORKERS", "auto")
+    run(
+        [
+            str(python), "-m", "pytest", "tests", *NOTEBOOK_FOLDERS,
+            "--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=300",
+            "-n", workers, "--dist", "loadscope", "-q", *extra,
+        ]
+    )
+
+
+def main(argv: list[str]) -> None:
+    if sys.version_info < MIN_PYTHON:
+        print(
+            f"This course needs Python {MIN_PYTHON[0]}.{MIN_PYTHON[1]} or newer; "
+            f"you are running {sys.version.split()[0]}.",
+            file=sys.stderr,
+        )
+        sys.exit(2)
+    commands = {"lab": lab, "test": test, "setup": lambda _extra: ensure_venv()}
+    if not argv or argv[0] not in commands:
+        print(__doc__.strip().splitlines()[0])
+        print("usage: python3 dev.py {lab|test|setup} [extra arguments passed through]")
+        sys.exit(0 if argv and argv[0] in ("-h", "--help") else 2)
+    commands[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

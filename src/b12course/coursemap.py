@@ -1,0 +1,60 @@
+"""The course map: one table (``data/course_map.csv``) shown in notebook 00 and the README."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from b12course.paths import data_dir, repo_path
+
+
+@dataclass(frozen=True)
+class Session:
+    """One notebook of the learning path."""
+
+    number: str
+    slug: str
+    title: str
+    minutes: int
+    objectives: str
+
+    @property
+    def filename(self) -> str:
+        return f"{self.number}_{self.slug}.ipynb"
+
+    def exists(self) -> bool:
+        return repo_path("notebooks", self.filename).exists()
+
+
+def sessions(path: Path | None = None) -> list[Session]:
+    """Read the course map in order."""
+    path = path or data_dir() / "course_map.csv"
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    result = []
+    for line, row in enumerate(rows, start=2):
+        try:
+            minutes = int(row["minutes"])
+        except (KeyError, TypeError, ValueError):
+            raise ValueError(f"{path}, row {line}, column 'minutes': expected whole minutes, "
+                             f"got {row.get('minutes')!r}") from None
+        result.append(Session(row["number"], row["slug"], row["title"], minutes,
+                              row["objectives"]))
+    return result
+
+
+def markdown(link_prefix: str = "") -> str:
+    """The map as a Markdown table; notebooks that exist are linked, planned ones say so."""
+    lines = ["| # | Notebook | Minutes | You will be able to |", "|---|---|---|---|"]
+    for s in sessions():
+        name = f"[{s.title}]({link_prefix}{s.filename})" if s.exists() else f"{s.title} (planned)"
+        lines.append(f"| {s.number} | {name} | {s.minutes} | {s.objectives} |")
+    return "\n".join(lines)
+
+
+def show() -> None:
+    """Display the map in a notebook."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(markdown()))

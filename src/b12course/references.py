@@ -1,0 +1,77 @@
+"""Citations: resolve source keys against ``data/references.csv`` and render reference lists."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+
+from b12course.paths import data_dir
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One cited source."""
+
+    key: str
+    citation: str
+    year: str
+    url: str
+    kind: str
+
+    def markdown(self) -> str:
+        link = f" <{self.url}>" if self.url else ""
+        return f"**{self.key}**: {self.citation}{link}"
+
+
+@cache
+def load() -> dict[str, Reference]:
+    """All references by key (read once per process)."""
+    path = data_dir() / "references.csv"
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    refs: dict[str, Reference] = {}
+    for line, row in enumerate(rows, start=2):
+        key = (row.get("key") or "").strip()
+        if not key:
+            raise ValueError(f"{path}, row {line}, column 'key': empty source key")
+        if key in refs:
+            raise ValueError(f"{path}, row {line}, column 'key': duplicate key {key!r}")
+        refs[key] = Reference(key, row["citation"], row["year"], row["url"], row["kind"])
+    return refs
+
+
+def split_keys(source: str) -> list[str]:
+    """'A; B' -> ['A', 'B'] (data rows may cite several sources)."""
+    return [k.strip() for k in str(source).split(";") if k.strip()]
+
+
+def unresolved(keys) -> list[str]:
+    """The keys (from an iterable or a 'A; B' string) that are not in references.csv."""
+    if isinstance(keys, str):
+        keys = split_keys(keys)
+    known = load()
+    return [k for k in keys if k not in known]
+
+
+def resolve(key: str) -> Reference:
+    """The reference for a key; a clear error names keys that do not exist."""
+    try:
+        return load()[key]
+    except KeyError:
+        raise ValueError(f"Unknown source key {key!r}: add it to data/references.csv") from None
+
+
+def markdown(keys) -> str:
+    """A numbered Markdown reference list for the keys, in the order given, without repeats."""
+    if isinstance(keys, str):
+        keys = split_keys(keys)
+    ordered = list(dict.fromkeys(keys))
+    return "\n".join(f"{i}. {resolve(k).markdown()}" for i, k in enumerate(ordered, start=1))
+
+
+def show(keys) -> None:
+    """Display a reference list in a notebook."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(markdown(keys)))
