@@ -1,0 +1,1 @@
+"""Interactive explorers for the notebooks; each module exposes one factory function."""
