@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -75,3 +76,56 @@ def show(keys) -> None:
     from IPython.display import Markdown, display
 
     display(Markdown(markdown(keys)))
+
+
+_KEY = r"[A-Z][A-Z0-9]+(?:-[A-Za-z0-9]+)*"
+# [KEY] or [KEY1; KEY2], not a Markdown link [text](url)
+_CITATION = re.compile(rf"\[({_KEY}(?:\s*;\s*{_KEY})*)\](?!\()")
+
+
+def cited_in_text(text: str) -> list[str]:
+    """Source keys cited inline as [KEY] or [KEY1; KEY2], in order of first appearance."""
+    keys: list[str] = []
+    for group in _CITATION.findall(text):
+        keys.extend(split_keys(group))
+    return list(dict.fromkeys(keys))
+
+
+def cited_in_notebook(name: str) -> list[str]:
+    """Keys cited in a notebook's markdown, then those of its quiz bank (if it has one)."""
+    import json
+
+    from b12course.paths import repo_path
+
+    path = repo_path("notebooks", f"{name}.ipynb")
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    text = "\n".join(
+        "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        for cell in notebook["cells"]
+        if cell["cell_type"] == "markdown"
+    )
+    keys = cited_in_text(text)
+    bank = data_dir() / "quizzes" / f"{name}.json"
+    if bank.exists():
+        keys.extend(_bank_sources(json.loads(bank.read_text(encoding="utf-8"))))
+    return list(dict.fromkeys(keys))
+
+
+def _bank_sources(node) -> list[str]:
+    """Every 'source' value anywhere in a quiz bank, split into keys."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "source" and isinstance(value, str):
+                found.extend(split_keys(value))
+            else:
+                found.extend(_bank_sources(value))
+    elif isinstance(node, list):
+        for item in node:
+            found.extend(_bank_sources(item))
+    return found
+
+
+def show_for_notebook(name: str) -> None:
+    """Display the reference list of everything a notebook and its quiz bank cite."""
+    show(cited_in_notebook(name))
