@@ -66,6 +66,8 @@ def lab(extra: list[str]) -> None:
     python = ensure_venv()
     print(f"Opening JupyterLab on {START_NOTEBOOK} (Ctrl+C twice to stop) ...", flush=True)
     command = [str(python), "-m", "jupyter", "lab", START_NOTEBOOK, "--ip=127.0.0.1", *extra]
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
+        command.append("--allow-root")  # containers and CI often run as root
     with contextlib.suppress(KeyboardInterrupt):
         subprocess.run(command, cwd=ROOT, check=False)
 
