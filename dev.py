@@ -65,7 +65,10 @@ def run(command: list[str], **kwargs) -> None:
 def lab(extra: list[str]) -> None:
     python = ensure_venv()
     print(f"Opening JupyterLab on {START_NOTEBOOK} (Ctrl+C twice to stop) ...", flush=True)
-    command = [str(python), "-m", "jupyter", "lab", START_NOTEBOOK, "--ip=127.0.0.1", *extra]
+    command = [
+        str(python), "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT}", "--ip=127.0.0.1",
+        f"--LabApp.default_url=/lab/tree/{START_NOTEBOOK}", *extra,
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
         command.append("--allow-root")  # containers and CI often run as root
     with contextlib.suppress(KeyboardInterrupt):
