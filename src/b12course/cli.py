@@ -27,6 +27,27 @@ def _course_map(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _exercises(args: argparse.Namespace) -> int:
+    from b12course import exercises
+
+    src = Path(args.solutions) if args.solutions else None
+    out = Path(args.out) if args.out else None
+    if args.check:
+        messages = exercises.check(src, out)
+        for message in messages:
+            print(message)
+        print("exercises up to date" if not messages else f"{len(messages)} problem(s)")
+        return 1 if messages else 0
+    print(exercises.describe(exercises.build(src, out)))
+    return 0
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from b12course.grading import runner
+
+    return runner.main(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="b12course", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -36,6 +57,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_check_notebooks)
     p = sub.add_parser("course-map", help="print the course map as Markdown (for the README)")
     p.set_defaults(func=_course_map)
+    p = sub.add_parser("exercises", help="build exercises/ from solutions/ (or check it)")
+    p.add_argument("action", choices=["build"], help="build: write exercises/ from solutions/")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 if exercises/ differs from a fresh build")
+    p.add_argument("--solutions", help="solution notebooks folder (default: solutions/)")
+    p.add_argument("--out", help="exercise notebooks folder (default: exercises/)")
+    p.set_defaults(func=_exercises)
+    p = sub.add_parser("grade", help="grade submitted exercise notebooks into a gradebook CSV")
+    from b12course.grading.options import add_arguments
+
+    add_arguments(p)
+    p.set_defaults(func=_grade)
     return parser
 
 
