@@ -24,7 +24,7 @@ VENV = ROOT / ".venv"
 STAMP = VENV / ".b12course-install-stamp"
 START_NOTEBOOK = "notebooks/00_start_here.ipynb"
 NOTEBOOK_FOLDERS = ("notebooks", "exercises", "solutions")
-LINT_TARGETS = ("src", "tests", "tools", "dev.py")
+LINT_TARGETS = ("src", "tests", "tools", "benchmarks", "dev.py")
 
 
 def venv_python() -> Path:
@@ -109,6 +109,11 @@ def test(extra: list[str]) -> None:
     )
 
 
+def bench(extra: list[str]) -> None:
+    python = ensure_venv()
+    run([str(python), str(ROOT / "benchmarks" / "course_bench.py"), *extra])
+
+
 def main(argv: list[str]) -> None:
     if sys.version_info < MIN_PYTHON:
         print(
@@ -117,10 +122,10 @@ def main(argv: list[str]) -> None:
             file=sys.stderr,
         )
         sys.exit(2)
-    commands = {"lab": lab, "test": test, "setup": lambda _extra: ensure_venv()}
+    commands = {"lab": lab, "test": test, "bench": bench, "setup": lambda _extra: ensure_venv()}
     if not argv or argv[0] not in commands:
         print(__doc__.strip().splitlines()[0])
-        print("usage: python3 dev.py {lab|test|setup} [extra arguments passed through]")
+        print("usage: python3 dev.py {lab|test|bench|setup} [extra arguments passed through]")
         sys.exit(0 if argv and argv[0] in ("-h", "--help") else 2)
     commands[argv[0]](argv[1:])
 
