@@ -48,6 +48,18 @@ def _grade(args: argparse.Namespace) -> int:
     return runner.main(args)
 
 
+def _progress(args: argparse.Namespace) -> int:
+    from b12course.quiz.progress import export_progress, progress_path
+
+    try:
+        out = export_progress(args.file, student=args.name)
+    except OSError as exc:
+        print(f"Could not write {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"Quiz progress from {progress_path()} exported to {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="b12course", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -69,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_arguments(p)
     p.set_defaults(func=_grade)
+    p = sub.add_parser("progress", help="quiz progress: export it to a file for an instructor")
+    p.add_argument("action", choices=["export"], help="export: write saved quiz progress")
+    p.add_argument("file", help="output file: .csv for a table, anything else for JSON")
+    p.add_argument("--name", default="", help="your name, stored in a JSON export")
+    p.set_defaults(func=_progress)
     return parser
 
 

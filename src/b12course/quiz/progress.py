@@ -1,0 +1,194 @@
+"""Saved quiz progress: attempts and scores per question id in a small per-user JSON file.
+
+Location: $B12COURSE_PROGRESS if set; otherwise progress.json in the per-user data folder
+(Linux: $XDG_DATA_HOME/b12course or ~/.local/share/b12course; macOS: ~/Library/Application
+Support/b12course; Windows: %APPDATA%\\b12course). Nothing is written until a student presses
+Check, so executing a notebook never touches the file. Writes are atomic (temp file + os.replace).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import os
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+ENV_VAR = "B12COURSE_PROGRESS"
+FORMAT = "b12course-quiz-progress"
+VERSION = 1
+
+
+def progress_path() -> Path:
+    """Where progress is saved: $B12COURSE_PROGRESS, else the per-user data folder."""
+    override = os.environ.get(ENV_VAR, "").strip()
+    if override:
+        return Path(override).expanduser()
+    home = Path.home()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA") or home / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = home / "Library" / "Application Support"
+    else:
+        xdg = os.environ.get("XDG_DATA_HOME", "")
+        base = Path(xdg) if xdg and Path(xdg).is_absolute() else home / ".local" / "share"
+    return base / "b12course" / "progress.json"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _empty() -> dict:
+    return {"format": FORMAT, "version": VERSION, "questions": {}}
+
+
+def _valid(data) -> bool:
+    """True when ``data`` has the shape this module writes."""
+    if not isinstance(data, dict) or not isinstance(data.get("questions"), dict):
+        return False
+    for record in data["questions"].values():
+        if not isinstance(record, dict) or not isinstance(record.get("attempts"), int):
+            return False
+        if not all(isinstance(record.get(k), int | float)
+                   for k in ("first_score", "best_score", "last_score")):
+            return False
+    return True
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    """Write text to path via a temporary file in the same folder and os.replace."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+class Progress:
+    """One student's saved attempts; reading never writes, ``record`` saves atomically."""
+
+    def __init__(self, path: Path | str | None = None):
+        self.path = Path(path) if path else progress_path()
+        self.notice = ""
+        self.corrupt = False
+        self.data = self._read()
+
+    def _read(self) -> dict:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return _empty()
+        except OSError as exc:
+            self.notice = (f"ℹ️ Saved quiz progress could not be read ({exc.strerror or exc}); "
+                           "answers will still be checked.")
+            return _empty()
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        if not _valid(data):
+            self.corrupt = True
+            where = html.escape(str(self.path))
+            self.notice = (f"ℹ️ The saved quiz progress file {where} is damaged and could not "
+                           "be read. It will be kept aside (renamed to "
+                           f"{html.escape(self.path.name)}.corrupt-&lt;time&gt;) and a fresh "
+                           "record started when you next press Check.")
+            return _empty()
+        return data
+
+    def get(self, question_id: str) -> dict | None:
+        """The saved record for a question: attempts, first/best/last score, last status."""
+        return self.data["questions"].get(question_id)
+
+    def _set_aside(self) -> Path:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        n = 1
+        while target.exists():
+            n += 1
+            target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
+        os.replace(self.path, target)
+        return target
+
+    def record(self, result, bank: str = "") -> dict:
+        """Save one attempt (a grading Result); re-reads first so other quizzes' saves are kept."""
+        fresh = self._read()
+        if self.corrupt and self.path.exists():
+            kept = self._set_aside()
+            self.notice = (f"ℹ️ The damaged progress file was kept as {html.escape(str(kept))} "
+                           f"and a fresh one started at {html.escape(str(self.path))}.")
+            self.corrupt = False
+            fresh = _empty()
+        now = _now()
+        old = fresh["questions"].get(result.question_id)
+        score = float(result.score)
+        if old is None:
+            record = {"bank": bank, "attempts": 1, "first_score": score, "best_score": score,
+                      "last_score": score, "last_status": result.status,
+                      "first_attempt": now, "last_attempt": now}
+        else:
+            record = {**old, "attempts": old["attempts"] + 1,
+                      "best_score": max(float(old["best_score"]), score), "last_score": score,
+                      "last_status": result.status, "last_attempt": now}
+            record["bank"] = record.get("bank") or bank
+        fresh["questions"][result.question_id] = record
+        _atomic_write(self.path, json.dumps(fresh, indent=1, sort_keys=True))
+        self.data = fresh
+        return record
+
+
+def summary(records: dict, banks=None) -> dict:
+    """Per bank: questions in the bank, attempted, correct (best), right first time."""
+    from b12course.quiz.model import BankError, bank_names, load_bank
+
+    out = {}
+    for name in banks or bank_names():
+        try:
+            ids = [leaf.id for q in load_bank(name).questions for leaf in q.leaves()]
+        except BankError:
+            continue
+        mine = [records[i] for i in ids if i in records]
+        out[name] = {"questions": len(ids), "attempted": len(mine),
+                     "correct": sum(r["best_score"] >= 1 for r in mine),
+                     "first_try_correct": sum(r["first_score"] >= 1 for r in mine)}
+    return out
+
+
+def export_progress(dest, banks=None, source: Path | str | None = None, student: str = "") -> Path:
+    """Write progress for an instructor: CSV if ``dest`` ends in .csv, else JSON. Returns dest."""
+    dest = Path(dest).expanduser()
+    store = Progress(source)
+    records = store.data["questions"]
+    if banks:
+        records = {k: v for k, v in records.items() if v.get("bank") in banks}
+    if dest.suffix.lower() == ".csv":
+        buffer = io.StringIO()
+        columns = ["question_id", "bank", "attempts", "first_score", "best_score", "last_score",
+                   "last_status", "first_attempt", "last_attempt"]
+        writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore",
+                                lineterminator="\n")
+        writer.writeheader()
+        for qid in sorted(records):
+            writer.writerow({"question_id": qid, **records[qid]})
+        text = buffer.getvalue()
+    else:
+        from b12course import __version__
+
+        text = json.dumps({"format": FORMAT + "-export", "version": VERSION,
+                           "exported": _now(), "course_version": __version__,
+                           "student": student, "progress_file": str(store.path),
+                           "summary": summary(records, banks), "questions": records},
+                          indent=1, sort_keys=True)
+    _atomic_write(dest, text)
+    return dest

@@ -1,0 +1,291 @@
+"""Quiz widgets: show questions from a bank with Check, feedback, explanation, source and score.
+
+Each view closes over its own widgets and state (no notebook globals). Feedback goes into an
+``ipywidgets.HTML`` value, so every view is testable without a browser. Progress is saved only
+when Check is pressed.
+"""
+
+from __future__ import annotations
+
+import html
+import random
+import re
+import zlib
+
+import ipywidgets as widgets
+
+from b12course.quiz.grading import Result, grade
+from b12course.quiz.model import Question, load_bank
+from b12course.quiz.progress import Progress
+
+_WIDE = widgets.Layout(width="auto")
+_LABEL_STYLE = {"description_width": "initial"}
+
+
+def plain(text: str) -> str:
+    """Inline HTML -> plain text, for widget labels that cannot render HTML."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
+
+
+def shuffled_order(question: Question) -> list[int]:
+    """Step indices in a shuffled order that is the same every run (seeded by the id)."""
+    n = len(question.steps)
+    order = random.Random(zlib.crc32(question.id.encode("utf-8"))).sample(range(n), n)
+    if order == list(range(n)) and n > 1:
+        order = order[1:] + order[:1]  # never show the answer as the starting order
+    return order
+
+
+def citation_html(source: str) -> str:
+    """'KEY1; KEY2' -> the full citations as HTML; unknown keys are shown, never raised."""
+    from b12course import references
+
+    items = []
+    for key in references.split_keys(source):
+        try:
+            ref = references.resolve(key)
+        except ValueError:
+            items.append(f"[{html.escape(key)}] (not found in data/references.csv)")
+            continue
+        text = f"[{html.escape(key)}] {html.escape(ref.citation)}"
+        if ref.url:
+            url = html.escape(ref.url, quote=True)
+            text += f' <a href="{url}" target="_blank" rel="noopener">link</a>'
+        items.append(text)
+    return "<br>".join(items)
+
+
+def render(result: Result) -> str:
+    """The feedback HTML for one check: status in symbol and words, why, and the source."""
+    parts = [f"<b>{result.headline}</b> {result.message}"]
+    if result.feedback:
+        if len(result.feedback) == 1:
+            parts.append(result.feedback[0])
+        else:
+            parts.append("<ul>" + "".join(f"<li>{f}</li>" for f in result.feedback) + "</ul>")
+    if result.explanation:
+        parts.append(f"<b>Why:</b> {result.explanation}")
+    if result.source:
+        parts.append(f"<b>Source:</b> {citation_html(result.source)}")
+    if result.attempted and not result.correct:
+        parts.append("<i>Change your answer and press Check again, or press Try again.</i>")
+    body = "".join(f"<div>{p}</div>" for p in parts)
+    return f'<div role="status" aria-live="polite">{body}</div>'
+
+
+def _saved_text(record: dict | None) -> str:
+    if not record:
+        return ""
+    n = record["attempts"]
+    best = ("✅ answered correctly" if record["best_score"] >= 1
+            else f"❌ not yet fully correct (best {record['best_score']:.0%})")
+    return f"<small>ℹ️ Saved progress: {n} attempt{'s' if n != 1 else ''}; {best}.</small>"
+
+
+class QuestionView(widgets.VBox):
+    """One question: its input control(s), Check, Try again, feedback and saved progress."""
+
+    def __init__(self, question: Question, store: Progress, label: str = "",
+                 on_result=None, on_notice=None):
+        self.question = question
+        self.store = store
+        self.result: Result | None = None
+        record = store.get(question.id) or {}
+        self.attempts = int(record.get("attempts", 0))
+        self.best_score = float(record.get("best_score", 0.0))
+        self.first_score = float(record.get("first_score", 0.0)) if record else None
+        prefix = f"<b>{label}</b> " if label else ""
+        self.prompt = widgets.HTML(f"{prefix}{question.question}")
+        self.input, controls, hint = self._build_input()
+        self.check = widgets.Button(description="Check", icon="check",
+                                    tooltip="Check your answer and see feedback")
+        self.retry = widgets.Button(description="Try again", icon="undo", disabled=True,
+                                    tooltip="Clear your answer and the feedback")
+        self.feedback = widgets.HTML(f"<i>{hint}</i>")
+        self.saved = widgets.HTML(_saved_text(record))
+        on_result = on_result or (lambda view, result: None)
+        on_notice = on_notice or (lambda text: None)
+
+        def on_check(_button) -> None:
+            try:
+                result = grade(question, self.response())
+            except Exception as exc:  # noqa: BLE001 - never a traceback in a widget
+                reason = html.escape(str(exc))
+                self.feedback.value = f"ℹ️ That answer could not be checked ({reason})."
+                return
+            self.result = result
+            self.feedback.value = render(result)
+            if not result.attempted:
+                return
+            self.retry.disabled = False
+            self.attempts += 1
+            self.best_score = max(self.best_score, result.score)
+            if self.first_score is None:
+                self.first_score = result.score
+            try:
+                saved = store.record(result, bank=question.bank)
+                self.saved.value = _saved_text(saved)
+                if store.notice:
+                    on_notice(store.notice)
+            except OSError as exc:
+                reason = html.escape(exc.strerror or str(exc))
+                on_notice(f"ℹ️ Your answers are checked but progress could not be saved to "
+                          f"{html.escape(str(store.path))} ({reason}).")
+            on_result(self, result)
+
+        def on_retry(_button) -> None:
+            self.clear()
+            self.feedback.value = f"<i>{hint}</i>"
+            self.retry.disabled = True
+
+        self.check.on_click(on_check)
+        self.retry.on_click(on_retry)
+        buttons = widgets.HBox([self.check, self.retry])
+        super().__init__([self.prompt, *controls, buttons, self.feedback, self.saved],
+                         layout=widgets.Layout(margin="0 0 1em 0"))
+
+    def _build_input(self):
+        q = self.question
+        if q.type == "multiple_choice":
+            radio = widgets.RadioButtons(options=[(plain(c.answer), i)
+                                                  for i, c in enumerate(q.choices)],
+                                         value=None, description="Answer:", layout=_WIDE,
+                                         style=_LABEL_STYLE)
+            return radio, [radio], "Choose one answer, then press Check."
+        if q.type == "many_choice":
+            boxes = [widgets.Checkbox(value=False, description=plain(c.answer), indent=False,
+                                      layout=_WIDE) for c in q.choices]
+            label = widgets.HTML("<i>Tick every option that applies:</i>")
+            return boxes, [label, *boxes], "Tick all that apply, then press Check."
+        if q.type == "numeric":
+            unit = q.unit
+            text = widgets.Text(value="", description="Answer:", style=_LABEL_STYLE,
+                                placeholder="a number and a unit" if unit else "a number",
+                                continuous_update=False)
+            hint = ("Type a number and a unit (e.g. mcg, mg, mL), then press Check." if unit
+                    else "Type a number, then press Check.")
+            return text, [text], hint
+        if q.type == "order":
+            order = shuffled_order(q)
+            options = [("(choose a step)", None)] + [(plain(q.steps[i]), i) for i in order]
+            drops = [widgets.Dropdown(options=options, value=None, description=f"Position {n}:",
+                                      layout=_WIDE, style=_LABEL_STYLE)
+                     for n in range(1, len(q.steps) + 1)]
+            listing = "".join(f"<li>{q.steps[i]}</li>" for i in order)
+            steps = widgets.HTML(f"<i>The steps, shuffled:</i><ul>{listing}</ul>")
+            return drops, [steps, *drops], "Choose a step for each position, then press Check."
+        raise ValueError(f"QuestionView cannot show a {q.type!r} question; use CaseView")
+
+    def response(self):
+        """What the student has entered, in the form grading expects."""
+        q = self.question
+        if q.type == "multiple_choice":
+            return self.input.value
+        if q.type == "many_choice":
+            return [i for i, box in enumerate(self.input) if box.value]
+        if q.type == "numeric":
+            return self.input.value
+        return [d.value for d in self.input]
+
+    def clear(self) -> None:
+        """Reset the input controls to blank."""
+        q = self.question
+        if q.type in ("multiple_choice", "numeric"):
+            self.input.value = None if q.type == "multiple_choice" else ""
+        else:
+            for control in self.input:
+                control.value = False if q.type == "many_choice" else None
+
+    @property
+    def attempted(self) -> bool:
+        return self.attempts > 0
+
+
+class CaseView(widgets.VBox):
+    """A case: the stem, then its parts one after another (the next opens after an attempt)."""
+
+    def __init__(self, question: Question, store: Progress, label: str = "",
+                 on_result=None, on_notice=None):
+        self.question = question
+        on_result = on_result or (lambda view, result: None)
+        prefix = f"{label} " if label else ""
+        self.stem = widgets.HTML(f"<b>{prefix}{question.question}</b><br>{question.stem}")
+        self.summary = widgets.HTML("")
+        n = len(question.parts)
+
+        def part_done(view, result) -> None:
+            self._reveal()
+            on_result(view, result)
+
+        self.parts = [QuestionView(p, store, f"Part {k} of {n}.", part_done, on_notice)
+                      for k, p in enumerate(question.parts, start=1)]
+        super().__init__([self.stem, *self.parts, self.summary],
+                         layout=widgets.Layout(border="1px solid #999", padding="0.5em",
+                                               margin="0 0 1em 0"))
+        self._reveal()
+
+    def _reveal(self) -> None:
+        """Show parts up to the first one not yet attempted; summarise when all are attempted."""
+        open_next = True
+        for view in self.parts:
+            view.layout.display = None if open_next else "none"
+            open_next = open_next and view.attempted
+        if all(v.attempted for v in self.parts):
+            right = sum(v.best_score >= 1 for v in self.parts)
+            q = self.question
+            self.summary.value = (f"<b>Case summary:</b> {right} of {len(self.parts)} parts "
+                                  f"answered correctly.<br><b>Why:</b> {q.explanation}"
+                                  f"<br><b>Source:</b> {citation_html(q.source)}")
+
+    @property
+    def views(self) -> list[QuestionView]:
+        return self.parts
+
+
+class QuizView(widgets.VBox):
+    """Several questions with a running score summary and any progress notice."""
+
+    def __init__(self, title: str, questions: list[Question], store: Progress):
+        self.store = store
+        self.notice = widgets.HTML(store.notice)
+        self.score = widgets.HTML("")
+        self.items: list[QuestionView | CaseView] = []
+
+        def on_notice(text: str) -> None:
+            self.notice.value = text
+
+        def on_result(_view, _result) -> None:
+            self.update_score()
+
+        several = len(questions) > 1
+        for n, q in enumerate(questions, start=1):
+            label = f"Question {n} of {len(questions)}." if several else ""
+            view_class = CaseView if q.type == "case" else QuestionView
+            self.items.append(view_class(q, store, label, on_result, on_notice))
+        heading = widgets.HTML(f"<h4>{html.escape(title)}</h4>")
+        super().__init__([heading, self.notice, *self.items, self.score])
+        self.update_score()
+
+    @property
+    def views(self) -> list[QuestionView]:
+        """Every gradable question view, case parts included, in display order."""
+        out = []
+        for item in self.items:
+            out.extend(item.parts if isinstance(item, CaseView) else [item])
+        return out
+
+    def update_score(self) -> None:
+        views = self.views
+        attempted = [v for v in views if v.attempted]
+        right = sum(v.best_score >= 1 for v in attempted)
+        first = sum((v.first_score or 0) >= 1 for v in attempted)
+        self.score.value = (f"<b>Score:</b> {right} of {len(views)} correct · "
+                            f"{len(attempted)} attempted · {first} right first time")
+
+
+def quiz(name: str, ids=None, progress: Progress | None = None) -> QuizView:
+    """Build the widget for a bank (all questions) or for the listed ids, in the order given."""
+    bank = load_bank(name)
+    questions = bank.select(ids)
+    title = bank.title if ids is None else "Check your understanding"
+    return QuizView(title, questions, progress or Progress())

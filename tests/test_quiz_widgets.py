@@ -1,0 +1,228 @@
+"""Quiz widgets without a browser: every option of every question of every bank, via .click()."""
+
+import pytest
+
+from b12course import quiz, units
+from b12course.quiz.model import load_all
+from b12course.quiz.progress import Progress
+from b12course.quiz.widgets import CaseView, QuestionView, QuizView, shuffled_order
+
+BANKS = load_all()
+LEAVES = [(name, leaf) for name, bank in BANKS.items() for q in bank.questions
+          for leaf in q.leaves()]
+CASES = [(name, q) for name, bank in BANKS.items() for q in bank.questions if q.type == "case"]
+
+CORRECT = "✅ Correct."
+
+
+def headline(view):
+    """The first line of the feedback: the status in a symbol and words."""
+    value = view.feedback.value
+    return value.split("</b>", 1)[0]
+
+
+def view_for(question, tmp_path):
+    return QuestionView(question, Progress(tmp_path / "progress.json"))
+
+
+def set_response(view, response):
+    """Set the widget controls the way a student would."""
+    q = view.question
+    if q.type == "many_choice":
+        for i, box in enumerate(view.input):
+            box.value = i in response
+    elif q.type == "order":
+        for drop, value in zip(view.input, response, strict=True):
+            drop.value = value
+    else:
+        view.input.value = response
+
+
+def correct_response(q):
+    if q.type == "multiple_choice":
+        return next(i for i, c in enumerate(q.choices) if c.correct)
+    if q.type == "many_choice":
+        return [i for i, c in enumerate(q.choices) if c.correct]
+    if q.type == "order":
+        return list(range(len(q.steps)))
+    answer = next(a for a in q.numeric if a.correct)
+    return f"{answer.value!r} {answer.unit}" if answer.unit else repr(answer.value)
+
+
+def check(view, response):
+    set_response(view, response)
+    view.check.click()
+    return view.feedback.value
+
+
+def assert_attempt_shows_why_and_source(view):
+    value = view.feedback.value
+    assert "<b>Why:</b>" in value and "<b>Source:</b>" in value
+    for key in view.question.source_keys:
+        assert f"[{key}]" in value
+    assert "not found in data/references.csv" not in value
+
+
+@pytest.mark.parametrize("bank, q", LEAVES, ids=[q.id for _, q in LEAVES])
+def test_every_option_gets_the_right_verdict(bank, q, tmp_path):
+    if q.type == "multiple_choice":
+        for i, choice in enumerate(q.choices):
+            view = view_for(q, tmp_path)
+            check(view, i)
+            if choice.correct:
+                assert CORRECT in headline(view)
+            else:
+                assert "❌ Incorrect." in headline(view) and CORRECT not in view.feedback.value
+            assert choice.feedback in view.feedback.value
+            assert_attempt_shows_why_and_source(view)
+    elif q.type == "many_choice":
+        n_correct = sum(c.correct for c in q.choices)
+        for i, choice in enumerate(q.choices):
+            view = view_for(q, tmp_path)
+            check(view, [i])
+            if choice.correct and n_correct == 1:
+                assert CORRECT in headline(view)
+            else:
+                assert "❌" in headline(view) and CORRECT not in headline(view)
+            assert choice.feedback in view.feedback.value
+            assert_attempt_shows_why_and_source(view)
+        view = view_for(q, tmp_path)
+        check(view, correct_response(q))
+        assert CORRECT in headline(view)
+    elif q.type == "numeric":
+        for answer in q.numeric:
+            view = view_for(q, tmp_path)
+            text = f"{answer.value!r} {answer.unit}" if answer.unit else repr(answer.value)
+            check(view, text)
+            assert (CORRECT in headline(view)) == answer.correct
+            if not answer.correct:
+                assert "❌" in headline(view)
+            assert answer.feedback in view.feedback.value
+            assert_attempt_shows_why_and_source(view)
+        right = next(a for a in q.numeric if a.correct)
+        if right.unit:  # the same amount written in every other unit of its kind is accepted
+            for other in units.accepted_units(units.dimension(right.unit)):
+                amount = units.convert(right.value, right.unit, other)
+                view = view_for(q, tmp_path)
+                check(view, f"{amount:.12g} {other}")
+                assert CORRECT in headline(view), (other, view.feedback.value)
+        wrong = right.value * 7 + 13
+        if not any(a.matches(wrong) for a in q.numeric):
+            view = view_for(q, tmp_path)
+            check(view, f"{wrong!r} {right.unit or ''}")
+            assert "❌" in headline(view)
+    elif q.type == "order":
+        view = view_for(q, tmp_path)
+        check(view, correct_response(q))
+        assert CORRECT in headline(view)
+        assert_attempt_shows_why_and_source(view)
+        view = view_for(q, tmp_path)
+        check(view, shuffled_order(q))
+        assert "❌" in headline(view)
+    else:
+        pytest.fail(f"unexpected leaf type {q.type}")
+
+
+@pytest.mark.parametrize("bank, q", LEAVES, ids=[q.id for _, q in LEAVES])
+def test_blank_and_bad_input_get_a_friendly_message(bank, q, tmp_path):
+    view = view_for(q, tmp_path)
+    view.check.click()
+    assert headline(view).startswith("<div") and "ℹ️" in headline(view)
+    assert "Traceback" not in view.feedback.value and view.attempts == 0
+    if q.type == "numeric":
+        bad = ["", "abc", "NaN", "1e999", "-5", "1,0,0", "<script>x</script>"]
+        if q.unit:
+            bad.append("1000")  # a number with no unit
+        for text in bad:
+            check(view, text)
+            assert "ℹ️" in headline(view), text
+            assert "<script>" not in view.feedback.value
+        assert view.attempts == 0
+
+
+def test_order_shows_a_shuffled_start_that_is_stable(tmp_path):
+    for _, q in LEAVES:
+        if q.type == "order":
+            order = shuffled_order(q)
+            assert sorted(order) == list(range(len(q.steps))) and order != sorted(order)
+            assert order == shuffled_order(q)
+            view = view_for(q, tmp_path)
+            labels = [label for label, _ in view.input[0].options[1:]]
+            assert len(labels) == len(q.steps)
+
+
+def test_order_with_a_repeated_step_asks_to_use_each_once(tmp_path):
+    q = quiz.load_bank("00_start_here").get("00-smallest-to-largest")
+    view = view_for(q, tmp_path)
+    check(view, [0, 0, 1, 2])
+    assert "ℹ️" in headline(view) and "once" in view.feedback.value
+
+
+@pytest.mark.parametrize("bank, case", CASES, ids=[c.id for _, c in CASES])
+def test_case_parts_open_in_sequence(bank, case, tmp_path):
+    view = CaseView(case, Progress(tmp_path / "progress.json"))
+    assert case.stem in view.stem.value
+    parts = view.parts
+    assert parts[0].layout.display is None
+    assert all(p.layout.display == "none" for p in parts[1:])
+    for n, part in enumerate(parts):
+        part.check.click()  # blank: not an attempt, the next part stays closed
+        if n + 1 < len(parts):
+            assert parts[n + 1].layout.display == "none"
+        check(part, correct_response(part.question))
+        assert CORRECT in headline(part)
+        if n + 1 < len(parts):
+            assert parts[n + 1].layout.display is None
+    assert f"{len(parts)} of {len(parts)} parts" in view.summary.value
+    assert "<b>Source:</b>" in view.summary.value
+
+
+@pytest.mark.parametrize("name", sorted(BANKS))
+def test_whole_bank_score_summary(name, tmp_path):
+    widget = quiz.show(name)
+    assert isinstance(widget, QuizView)
+    views = widget.views
+    total = len(views)
+    assert f"0 of {total} correct" in widget.score.value
+    first = views[0]
+    set_response(first, correct_response(first.question))
+    first.check.click()
+    assert f"1 of {total} correct · 1 attempted · 1 right first time" in widget.score.value
+    for view in views[1:]:
+        check(view, correct_response(view.question))
+    assert f"{total} of {total} correct · {total} attempted" in widget.score.value
+
+
+def test_show_with_ids_keeps_the_order_given():
+    widget = quiz.show("00_start_here", ids=["00-why-units", "00-mcg-in-1mg-ampoule"])
+    assert [v.question.id for v in widget.views] == ["00-why-units", "00-mcg-in-1mg-ampoule"]
+
+
+def test_retry_clears_answer_and_feedback(tmp_path):
+    q = quiz.load_bank("00_start_here").get("00-same-as-1mg")
+    view = view_for(q, tmp_path)
+    assert view.retry.disabled
+    check(view, [3])
+    assert "❌" in headline(view) and not view.retry.disabled
+    view.retry.click()
+    assert view.response() == [] and "❌" not in view.feedback.value and view.retry.disabled
+    check(view, [0, 1, 2])
+    assert CORRECT in headline(view) and view.attempts == 2
+
+
+def test_two_widgets_do_not_share_state(tmp_path):
+    first, second = quiz.show("00_start_here"), quiz.show("00_start_here")
+    check(first.views[3], 0)
+    assert "✅" in headline(first.views[3])
+    assert "Choose one answer" in second.views[3].feedback.value
+    assert second.views[3].input.value is None
+
+
+def test_every_control_has_a_text_label(tmp_path):
+    for name in BANKS:
+        for view in quiz.show(name).views:
+            controls = view.input if isinstance(view.input, list) else [view.input]
+            for control in controls:
+                assert control.description.strip()
+            assert view.check.description == "Check" and view.retry.description
+
