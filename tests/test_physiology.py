@@ -1,0 +1,90 @@
+"""Notebook 01 helpers: requirements, the absorption chain and its figure read cited rows."""
+
+import csv
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+
+from b12course import physiology, references  # noqa: E402
+from b12course.paths import data_dir  # noqa: E402
+
+
+def _rows(name):
+    with open(data_dir() / f"{name}.csv", newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.parametrize("name", ["requirements", "absorption_chain"])
+def test_every_row_cites_sources_that_resolve(name):
+    for row in _rows(name):
+        assert row["source"].strip()
+        assert references.unresolved(row["source"]) == []
+
+
+def test_uk_and_us_adult_figures_match_the_digest():
+    # Digest 1.2: UK RNI 1.5 micrograms/day (COMA 1991); US RDA 2.4 (IOM 1998).
+    assert physiology.requirement("UK") == 1.5
+    assert physiology.requirement("US") == 2.4
+    frame = physiology.requirements()
+    us = frame[frame["region"] == "US"].set_index("population")["mcg_per_day"]
+    assert us["pregnancy"] == 2.6 and us["lactation"] == 2.8
+
+
+def test_unknown_region_names_what_is_known():
+    with pytest.raises(ValueError, match="Known"):
+        physiology.requirement("Mars")
+
+
+def test_days_of_requirement_is_computed_from_the_rows():
+    table = physiology.dose_in_days_of_requirement(1000).set_index("region")
+    for region in ("UK", "US"):
+        expected = round(1000 / physiology.requirement(region))
+        assert table.loc[region, "days_of_requirement"] == expected
+    # a bigger dose holds proportionally more days
+    double = physiology.dose_in_days_of_requirement(2000).set_index("region")
+    assert double.loc["UK", "days_of_requirement"] == pytest.approx(
+        2 * table.loc["UK", "days_of_requirement"], abs=1)
+
+
+def test_chain_runs_from_food_to_cells_through_the_three_carriers():
+    chain = physiology.absorption_chain()
+    assert list(chain["order"]) == sorted(chain["order"])
+    assert chain["step"].iloc[0] == "intake" and chain["step"].iloc[-1] == "cellular_use"
+    carriers = list(dict.fromkeys(chain["carrier"]))
+    for earlier, later in [("haptocorrin", "intrinsic factor"),
+                           ("intrinsic factor", "transcobalamin")]:
+        assert carriers.index(earlier) < carriers.index(later)
+    sites = dict(zip(chain["step"], chain["site"], strict=True))
+    assert sites["ileal_uptake"] == "Terminal ileum"
+
+
+def test_chain_figure_draws_one_box_per_step_and_has_alt_text():
+    fig = physiology.absorption_chain_figure()
+    texts = " ".join(t.get_text() for t in fig.axes[0].texts)
+    for label in physiology.step_labels().values():
+        assert label.split()[0] in texts
+    assert "intrinsic factor" in physiology.ABSORPTION_ALT
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def test_broken_table_fails_with_file_row_and_column(tmp_path, monkeypatch):
+    for name in ("references.csv", "units.csv"):
+        (tmp_path / name).write_bytes((data_dir() / name).read_bytes())
+    (tmp_path / "requirements.csv").write_text(
+        "body,region,population,mcg_per_day,measure,year,source\n"
+        "X,UK,adults,1.5,RNI,1991,NOT-A-KEY\n", encoding="utf-8")
+    monkeypatch.setenv("B12COURSE_DATA", str(tmp_path))
+    physiology._table.cache_clear()
+    references.load.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"requirements.csv, row 2, column 'source'"):
+            physiology.requirements()
+    finally:
+        monkeypatch.delenv("B12COURSE_DATA")
+        physiology._table.cache_clear()
+        references.load.cache_clear()
