@@ -52,13 +52,13 @@ def test_days_of_requirement_is_computed_from_the_rows():
 def test_chain_runs_from_food_to_cells_through_the_three_carriers():
     chain = physiology.absorption_chain()
     assert list(chain["order"]) == sorted(chain["order"])
-    assert chain["step"].iloc[0] == "intake" and chain["step"].iloc[-1] == "cellular_use"
+    assert chain["step"].iloc[0] == "intake" and chain["step"].iloc[-1] == "use in cells"
     carriers = list(dict.fromkeys(chain["carrier"]))
     for earlier, later in [("haptocorrin", "intrinsic factor"),
                            ("intrinsic factor", "transcobalamin")]:
         assert carriers.index(earlier) < carriers.index(later)
     sites = dict(zip(chain["step"], chain["site"], strict=True))
-    assert sites["ileal_uptake"] == "Terminal ileum"
+    assert sites["ileal uptake"] == "Terminal ileum"
 
 
 def test_chain_figure_draws_one_box_per_step_and_has_alt_text():

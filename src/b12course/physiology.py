@@ -85,11 +85,11 @@ def absorption_chain_figure():
     from b12course import plots
 
     chain = absorption_chain()
-    fig, ax = plots.figure("The absorption chain: from food to cells", size=(11, 3.8))
+    fig, ax = plots.figure("The absorption chain: from food to cells", size=(12, 3.9))
     ax.axis("off")
     n = len(chain)
     ax.set_xlim(0, n * 2)
-    ax.set_ylim(-0.6, 2.5)
+    ax.set_ylim(-0.35, 2.5)
     width, height, y = 1.7, 1.9, 0.5
     for i, row in chain.iterrows():
         x = i * 2 + 0.15
@@ -107,21 +107,22 @@ def absorption_chain_figure():
             ax.add_patch(FancyArrowPatch((x + width + 0.01, y + height / 2),
                                          (x + 2 - 0.01, y + height / 2),
                                          arrowstyle="-|>", mutation_scale=14, lw=1.5))
-    ileum = 2 * int(chain.index[chain["step"] == "ileal_uptake"][0]) + 0.15 + width / 2
+    ileum = 2 * int(chain.index[chain["step"] == "ileal uptake"][0]) + 0.15 + width / 2
     blood = 2 * int(chain.index[chain["step"] == "transport"][0]) + 0.15 + width / 2
     ax.add_patch(FancyArrowPatch((blood, y - 0.03), (ileum, y - 0.03),
                                  connectionstyle="arc3,rad=-0.35", arrowstyle="-|>",
                                  mutation_scale=14, lw=1.5, linestyle="--"))
-    ax.text((blood + ileum) / 2, -0.45,
+    ax.text((blood + ileum) / 2, -0.2,
             "bile returns B12 to the gut; taking it back up needs intrinsic factor",
             ha="center", fontsize=9, style="italic")
     return fig
 
 
 ABSORPTION_ALT = (
-    "Six boxes in a row joined by arrows: 1 diet (intake, B12 on food protein), 2 stomach "
-    "(release from food, on haptocorrin), 3 duodenum (binding to intrinsic factor), 4 terminal "
-    "ileum (uptake, on intrinsic factor), 5 blood (transport, on transcobalamin), 6 cells (use "
-    "inside cells). A dashed curved arrow runs back from the blood box to the terminal ileum box, "
+    "Seven boxes in a row joined by arrows: 1 diet (intake, B12 on food protein), 2 stomach "
+    "(release from food, on haptocorrin), 3 stomach (intrinsic factor made by parietal cells), "
+    "4 duodenum (transfer to intrinsic factor), 5 terminal ileum (uptake, on intrinsic factor), "
+    "6 blood (transport, on transcobalamin), 7 cells (use inside cells). A dashed curved arrow "
+    "runs back from the blood box to the terminal ileum box, "
     "labelled: bile returns B12 to the gut; taking it back up needs intrinsic factor."
 )
