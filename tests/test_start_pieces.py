@@ -1,45 +1,64 @@
 """The pieces notebook 00 uses: practice quiz, course map, reference rendering, dev.py gate."""
 
 import importlib.util
+import json
 import subprocess
 import sys
 
 import pytest
 
-from b12course import coursemap, references
+from b12course import coursemap, quiz, references
 from b12course.paths import REPO_ROOT
-from b12course.practice import CORRECT, OPTIONS, practice_quiz
+from b12course.practice import practice_quiz
 
 
-def _parts(quiz):
-    _question, choices, check, feedback = quiz.children
-    return choices, check, feedback
+def _start_quiz_cells():
+    notebook = json.loads((REPO_ROOT / "notebooks" / "00_start_here.ipynb").read_text("utf-8"))
+    return ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
+
+
+def test_notebook_00_shows_the_practice_bank_with_the_quiz_engine():
+    assert any('quiz.show("00_start_here")' in cell for cell in _start_quiz_cells())
+    bank = quiz.load_bank("00_start_here")
+    assert {q.type for q in bank.questions} == {"multiple_choice", "many_choice", "numeric",
+                                                 "order", "case"}
 
 
 def test_practice_quiz_asks_for_an_answer_first():
-    choices, check, feedback = _parts(practice_quiz())
-    check.click()
-    assert "choose an answer first" in feedback.value
+    widget = practice_quiz()
+    for view in widget.views:
+        view.check.click()
+        assert "ℹ️" in view.feedback.value and view.attempts == 0
 
 
-@pytest.mark.parametrize("option", OPTIONS)
-def test_practice_quiz_feedback_for_every_option(option):
-    choices, check, feedback = _parts(practice_quiz())
-    choices.value = option
-    check.click()
-    if option == CORRECT:
-        assert "✅" in feedback.value and "Correct" in feedback.value
-    else:
-        assert "❌" in feedback.value and option in feedback.value
-    assert "1 mg = 1000 micrograms" in feedback.value
+def _mcg_question(widget):
+    return next(v for v in widget.views if v.question.id == "00-mcg-in-1mg-ampoule")
+
+
+@pytest.mark.parametrize("typed, verdict", [("1000 mcg", "✅ Correct"), ("1 mg", "✅ Correct"),
+                                            ("1,000 micrograms", "✅ Correct"),
+                                            ("100 mcg", "❌ Incorrect"),
+                                            ("1 mcg", "❌ Check your units"),
+                                            ("1 mL", "❌ Check your units"),
+                                            ("1000", "ℹ️ Add a unit")])
+def test_practice_quiz_mg_mcg_feedback(typed, verdict):
+    view = _mcg_question(practice_quiz())
+    view.input.value = typed
+    view.check.click()
+    assert verdict in view.feedback.value
+    if not verdict.startswith("ℹ️"):
+        assert "1 mg = 1000 micrograms" in view.feedback.value
+        assert "[SMPC-OHCBL-EPG]" in view.feedback.value
 
 
 def test_two_quizzes_do_not_share_state():
     first, second = practice_quiz(), practice_quiz()
-    c1, b1, f1 = _parts(first)
-    c1.value = CORRECT
-    b1.click()
-    assert "Choose an answer" in _parts(second)[2].value
+    view = _mcg_question(first)
+    view.input.value = "1 mg"
+    view.check.click()
+    other = _mcg_question(second)
+    assert other.input.value == "" and "Type a number" in other.feedback.value
+    assert "0 of" in second.score.value and "1 of" in first.score.value
 
 
 def test_course_map_lists_every_planned_notebook_in_order():
