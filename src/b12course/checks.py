@@ -110,7 +110,7 @@ def quantity(answer, expected: float, unit: str, *, tolerance: float | None = No
     if abs(value - expected) <= tol:
         return _report(CORRECT, f"{_fmt(value)} {unit}.")
     for factor, slip in ((1000, "1000 times too big"), (0.001, "1000 times too small")):
-        if expected and abs(value - expected * factor) <= tol * 1000 * max(factor, 1):
+        if expected and abs(value / factor - expected) <= tol:
             return _report(UNITS, f"{_fmt(value)} is {slip}: mg and micrograms differ by 1000. "
                                   f"Give the answer in {unit}.")
     return _report(INCORRECT, f"{_fmt(value)} {unit} is not right. {hint}".strip())
@@ -277,7 +277,7 @@ def require(task_id: str, answer) -> Report:
     """The strict version for hidden tests: raise AssertionError unless the answer is correct."""
     result = check(task_id, answer)
     if not result.correct:
-        raise AssertionError(result.text())
+        raise AssertionError(f"{_HEADLINE[result.status]}: {result.message}")
     return result
 
 
