@@ -78,6 +78,37 @@ def step_labels() -> dict[str, str]:
     return dict(zip(chain["step"], chain["label"], strict=True))
 
 
+def causes_by_step() -> pd.DataFrame:
+    """Causes from causes.csv in absorption-chain order of the step that fails, with sources.
+
+    The umbrella row of a group (a cause whose id is its own group and which has sub-rows) is
+    left out so each cause appears once; causes acting at several steps come last.
+    """
+    from b12course import data
+
+    causes = data.load("causes")
+    has_children = causes.groupby("group")["cause_id"].transform("count") > 1
+    umbrella = (causes["cause_id"] == causes["group"]) & has_children
+    causes = causes[~umbrella]
+    chain = absorption_chain()
+    order = dict(zip(chain["step"], chain["order"], strict=True))
+    unknown = sorted(set(causes["failing_step"]) - set(order) - {"several steps"})
+    if unknown:
+        raise ValueError(f"causes.csv uses failing steps not in absorption_chain.csv: {unknown}")
+    where = dict(zip(chain["step"], chain["site"], strict=True))
+    table = pd.DataFrame({
+        "order": causes["failing_step"].map(order).fillna(len(order) + 1).astype(int),
+        "step that fails": causes["failing_step"],
+        "where": causes["failing_step"].map(where).fillna("more than one place"),
+        "cause": causes["name"],
+        "mechanism": causes["mechanism"],
+        "reversible": causes["reversible"],
+        "source": causes["source"],
+    })
+    table = table.sort_values(["order", "cause"], kind="stable")
+    return table.drop(columns="order").reset_index(drop=True)
+
+
 def absorption_chain_figure():
     """A box-and-arrow diagram of the chain, its carriers and the bile loop; returns the figure."""
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
