@@ -1,0 +1,450 @@
+"""Fixtures for the real-browser check: a throwaway JupyterLab server and one headless Chromium.
+
+The server and the browser are started once per test module (``--dist loadscope`` keeps a module
+on one xdist worker) and are always shut down afterwards. The server runs in its own session with
+a parent-death signal, so a pytest that is killed outright cannot leave it running.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import warnings
+from pathlib import Path
+
+import pytest
+
+from b12course.paths import REPO_ROOT
+
+CHROMIUM = Path(os.environ.get("B12COURSE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SKIP_VARIABLE = "B12COURSE_SKIP_BROWSER"
+SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
+SERVER_START_TIMEOUT_S = 90
+PR_SET_PDEATHSIG = 1
+
+
+class BrowserCheckSkipped(UserWarning):
+    """Shown in pytest's warnings summary so a skipped browser check is never silent."""
+
+
+def running_in_ci() -> bool:
+    """True when the CI variable is set to anything but an explicit false."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def missing_browser_reason() -> str | None:
+    """Why the browser check cannot run here, or None when Chromium and Playwright are present."""
+    if not CHROMIUM.exists():
+        return (f"Chromium not found at {CHROMIUM}; install it (Debian: apt-get install -y "
+                "chromium) or point B12COURSE_CHROMIUM at a Chromium binary")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Python Playwright is not installed (it is in the course's [test] extra)"
+    return None
+
+
+def require_browser() -> None:
+    """Skip (explicit opt-out, or no browser outside CI) or fail (no browser in CI)."""
+    if os.environ.get(SKIP_VARIABLE, "").strip() not in ("", "0"):
+        reason = f"browser check skipped on request ({SKIP_VARIABLE}={os.environ[SKIP_VARIABLE]})"
+        warnings.warn(reason, BrowserCheckSkipped, stacklevel=2)
+        pytest.skip(reason)
+    reason = missing_browser_reason()
+    if reason is None:
+        return
+    if running_in_ci():
+        pytest.fail(f"CI must run the browser check, but {reason}. .ci/run installs Chromium; "
+                    f"set {SKIP_VARIABLE}=1 only to opt out on purpose.", pytrace=False)
+    reason = f"browser check skipped: {reason} (set CI=true to make this a failure)"
+    warnings.warn(reason, BrowserCheckSkipped, stacklevel=2)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _die_with_parent(parent_pid: int):
+    """preexec_fn: ask Linux to SIGTERM the child when the pytest process (its parent) dies."""
+
+    def preexec() -> None:
+        if sys.platform.startswith("linux"):
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent_pid:  # the parent died before prctl took effect
+            os._exit(1)
+
+    return preexec
+
+
+def _write_settings(settings_dir: Path) -> None:
+    """No news toast and no update check: the toast would cover part of every screenshot."""
+    target = settings_dir / "@jupyterlab" / "apputils-extension"
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}), encoding="utf-8")
+
+
+class LabServer:
+    """A JupyterLab server on 127.0.0.1 serving a temporary folder of notebook copies."""
+
+    def __init__(self, base: Path):
+        self.base = base
+        self.root = base / "served"
+        self.root.mkdir()
+        self.token = secrets.token_hex(16)
+        self.port = _free_port()
+        self.log_path = base / "jupyterlab.log"
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def environment(self) -> dict[str, str]:
+        """The server's (and its kernels') environment: every Jupyter folder is temporary."""
+        folders = {name: self.base / name for name in
+                   ("settings", "workspaces", "runtime", "config", "ipython", "progress")}
+        for folder in folders.values():
+            folder.mkdir(exist_ok=True)
+        _write_settings(folders["settings"])
+        env = dict(os.environ)
+        env.update({
+            "JUPYTERLAB_SETTINGS_DIR": str(folders["settings"]),
+            "JUPYTERLAB_WORKSPACES_DIR": str(folders["workspaces"]),
+            "JUPYTER_RUNTIME_DIR": str(folders["runtime"]),
+            "JUPYTER_CONFIG_DIR": str(folders["config"]),
+            "IPYTHONDIR": str(folders["ipython"]),
+            "JUPYTER_PLATFORM_DIRS": "1",
+            # quiz progress of the browser run must never touch the real per-user file
+            "B12COURSE_PROGRESS": str(folders["progress"] / "progress.json"),
+            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        })
+        return env
+
+    def command(self) -> list[str]:
+        command = [
+            sys.executable, "-m", "jupyter", "lab", "--no-browser",
+            "--ip=127.0.0.1", f"--port={self.port}", "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
+            "--LabApp.news_url=", "--ServerApp.open_browser=False",
+        ]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            command.append("--allow-root")  # JupyterLab refuses to run as root without it
+        return command
+
+    def start(self) -> None:
+        env = self.environment()
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                self.command(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                env=env, cwd=self.root, start_new_session=True,
+                preexec_fn=_die_with_parent(os.getpid()),
+            )
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited with {self.process.returncode} during "
+                                   f"start-up:\n{self.log_tail()}")
+            with contextlib.suppress(OSError):
+                if self.api("GET", "/api/status") is not None:
+                    return
+            time.sleep(0.2)
+        raise RuntimeError(f"JupyterLab did not answer within {SERVER_START_TIMEOUT_S} s:\n"
+                           f"{self.log_tail()}")
+
+    def api(self, method: str, path: str):
+        """Call the server's REST API with the token; returns decoded JSON (or None if empty)."""
+        request = urllib.request.Request(
+            f"{self.url}{path}", method=method,
+            headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = response.read()
+        return json.loads(body) if body else {}
+
+    def notebook(self, name: str) -> dict:
+        """The notebook as the server has it on disk (after a save from the browser)."""
+        return self.api("GET", f"/api/contents/{name}?content=1&type=notebook")["content"]
+
+    def shutdown_kernels(self, name: str | None = None) -> None:
+        """Shut down the kernels of one notebook (or all) so finished notebooks free the CPU."""
+        with contextlib.suppress(OSError):
+            for session in self.api("GET", "/api/sessions"):
+                if name is None or session.get("path") == name:
+                    self.api("DELETE", f"/api/sessions/{session['id']}")
+
+    def log_tail(self, lines: int = 40) -> str:
+        if not self.log_path.exists():
+            return "(no server log)"
+        text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop(self) -> None:
+        """Stop the server's whole process group: politely first, then by force."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.shutdown_kernels()
+        for sig, wait_s in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, sig)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=wait_s)
+                return
+
+
+@pytest.fixture(scope="module")
+def lab_server(tmp_path_factory):
+    """JupyterLab serving temporary copies of notebooks/*.ipynb (opening a notebook dirties it)."""
+    require_browser()
+    server = LabServer(tmp_path_factory.mktemp("jupyterlab"))
+    for notebook in sorted((REPO_ROOT / "notebooks").glob("*.ipynb")):
+        shutil.copy2(notebook, server.root / notebook.name)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One headless Debian Chromium driven by Playwright (no browser download needed)."""
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+# --- driving one notebook in JupyterLab -------------------------------------------------------
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+RUN_TIMEOUT_MS = 180_000
+WIDGET_RENDER_TIMEOUT_MS = 20_000
+
+# Per cell of the open notebook: prompt, rendered top-level widget roots, widget error texts.
+_CELLS_JS = """() => [...document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell')].map(cell => {
+  const area = cell.querySelector('.jp-Cell-outputArea');
+  const outputs = area ? [...area.querySelectorAll(
+      ':scope > .jp-OutputArea-child > .jp-OutputArea-output')] : [];
+  const isWidgetRoot = el => el.classList.contains('jupyter-widgets')
+      || [...el.classList].some(c => c.startsWith('widget-'));
+  return {
+    code: cell.classList.contains('jp-CodeCell'),
+    prompt: (cell.querySelector('.jp-InputArea-prompt') || {}).textContent || '',
+    rendered: outputs.filter(o => !o.textContent.includes('Error displaying widget')
+        && [...o.children].some(isWidgetRoot)).length,
+    widgetErrors: [...cell.querySelectorAll('.jp-OutputArea-output')]
+        .map(o => o.textContent).filter(t => t.includes('Error displaying widget'))
+        .map(t => t.trim().slice(0, 300)),
+  };
+})"""
+
+_RUN_FINISHED_JS = """() => {
+  const prompts = [...document.querySelectorAll(
+      '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputArea-prompt')].map(e => e.textContent);
+  const status = [...document.querySelectorAll('.jp-StatusBar-TextItem')]
+      .map(e => e.textContent).join(' ');
+  return prompts.some(p => /\\[\\d+\\]/.test(p)) && !prompts.some(p => p.includes('*'))
+      && status.includes('| Idle');
+}"""
+
+# True once every cell shows at least `expected[i]` widget roots or a widget error.
+_WIDGETS_SETTLED_JS = """expected => {
+  const cells = (""" + _CELLS_JS + """)();
+  return Object.entries(expected).every(([i, n]) =>
+      cells[i] && cells[i].rendered + cells[i].widgetErrors.length >= n);
+}"""
+
+
+def _text(output: dict) -> str:
+    if output.get("output_type") == "stream":
+        return "".join(output.get("text", ""))
+    return ""
+
+
+class NotebookPage:
+    """One notebook opened in its own JupyterLab workspace, with the checks the tests share."""
+
+    _counter = 0
+
+    def __init__(self, server: LabServer, browser, name: str):
+        self.server = server
+        self.name = name
+        NotebookPage._counter += 1
+        self.page = browser.new_page(viewport={"width": 1280, "height": 900})
+        self.page.set_default_timeout(30_000)
+        workspace = f"check{NotebookPage._counter}"
+        self.page.goto(f"{server.url}/lab/workspaces/{workspace}/tree/{name}"
+                       f"?reset&token={server.token}")
+        # The toolbar says "idle" before the kernel is ready; the status bar's "| Idle" is
+        # reliable (a Run All issued earlier was silently lost in 2 of 10 runs).
+        self.page.locator(".jp-StatusBar-TextItem", has_text="| Idle").wait_for(
+            timeout=90_000)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.page.close()
+        self.server.shutdown_kernels(self.name)
+
+    def menu(self, menu: str, item: str) -> None:
+        exact = re.compile(rf"^\s*{re.escape(menu)}\s*$")
+        self.page.locator(".lm-MenuBar-itemLabel", has_text=exact).first.click()
+        exact = re.compile(rf"^\s*{re.escape(item)}\s*$")
+        self.page.locator(".lm-Menu-itemLabel", has_text=exact).first.click()
+
+    def run_all(self) -> None:
+        """Run → Run All Cells, then wait until a prompt got a number and the kernel is idle."""
+        self.menu("Run", "Run All Cells")
+        self.page.wait_for_function(_RUN_FINISHED_JS, timeout=RUN_TIMEOUT_MS)
+
+    def save(self) -> dict:
+        """File → Save Notebook; returns the saved notebook (outputs included) from the server."""
+        self.menu("File", "Save Notebook")
+        self.page.locator(".lm-TabBar-tab.jp-mod-dirty").first.wait_for(state="detached")
+        return self.server.notebook(self.name)
+
+    def cells(self) -> list[dict]:
+        return self.page.evaluate(_CELLS_JS)
+
+    def cell(self, index: int):
+        """Locator of cell `index` (0-based, all cell types) of the open notebook."""
+        return self.page.locator(
+            ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").nth(index)
+
+    def log_console_messages(self) -> str:
+        """Text the Log Console holds (widget callbacks that raised end up there), or ''."""
+        status = self.page.locator(".jp-LogConsoleStatusItem")
+        if status.count() == 0 or not status.is_visible():
+            return ""
+        count = status.inner_text().strip()
+        if not count or count == "0":
+            return ""
+        status.click()
+        panel = self.page.locator(".jp-LogConsolePanel").first
+        panel.wait_for()
+        return panel.inner_text().strip() or f"{count} message(s)"
+
+    def callback_errors(self, index: int) -> list[str]:
+        """After interacting with cell `index` (0-based): Log Console errors, naming the cell."""
+        log = self.log_console_messages()
+        if not log:
+            return []
+        return [f"{self.name}, cell {index + 1}: a widget callback raised (Log Console): "
+                f"{log[-500:]}"]
+
+    def problems(self) -> list[str]:
+        """Run-all problems naming notebook and cell: errors, widget errors, unrendered widgets."""
+        saved = self.save()
+        model_cells = saved["cells"]
+        expected = {
+            i: sum(o.get("output_type") in ("display_data", "execute_result")
+                   and WIDGET_VIEW in o.get("data", {}) for o in c.get("outputs", []))
+            for i, c in enumerate(model_cells) if c["cell_type"] == "code"
+        }
+        expected = {i: n for i, n in expected.items() if n}
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        with contextlib.suppress(PlaywrightTimeout):
+            self.page.wait_for_function(_WIDGETS_SETTLED_JS, arg=expected,
+                                        timeout=WIDGET_RENDER_TIMEOUT_MS)
+        dom_cells = self.cells()
+        found = []
+        if len(dom_cells) != len(model_cells):
+            found.append(f"{self.name}: the page shows {len(dom_cells)} cells but the notebook "
+                         f"has {len(model_cells)}")
+        for i, cell in enumerate(model_cells):
+            where = f"{self.name}, cell {i + 1}"
+            if cell["cell_type"] != "code":
+                continue
+            source = "".join(cell["source"]).strip()
+            if source and cell.get("execution_count") is None:
+                found.append(f"{where}: did not run (Run All stopped before it)")
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    found.append(f"{where}: raised {output.get('ename')}: "
+                                 f"{output.get('evalue')}")
+                elif output.get("name") == "stderr" and "Traceback" in _text(output):
+                    found.append(f"{where}: printed a traceback to stderr: "
+                                 f"{_text(output).strip()[-300:]}")
+            dom = dom_cells[i] if i < len(dom_cells) else None
+            if dom is None:
+                continue
+            for message in dom["widgetErrors"]:
+                found.append(f"{where}: the browser shows {message!r}")
+            wanted = expected.get(i, 0)
+            if dom["rendered"] < wanted and not dom["widgetErrors"]:
+                found.append(f"{where}: {wanted} widget output(s) but {dom['rendered']} "
+                             "rendered (is the ipywidgets front end installed and matching?)")
+        log = self.log_console_messages()
+        if log:
+            found.append(f"{self.name}: the Log Console reports (a widget callback raised?): "
+                         f"{log[-500:]}")
+        return found
+
+    def screenshot(self, folder: Path) -> Path:
+        """Whole-notebook screenshot from the top: the viewport grows to the notebook's height."""
+        sidebar_tab = self.page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
+        if sidebar_tab.count():
+            sidebar_tab.first.click()  # fold the file browser away: more room for the notebook
+        scroller = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer"
+        height = self.page.evaluate(
+            f"() => {{ const s = document.querySelector('{scroller}');"
+            " return s ? s.querySelector('.jp-WindowedPanel-viewport').scrollHeight : 900; }")
+        self.page.set_viewport_size({"width": 1280, "height": max(900, min(height + 200, 16000))})
+        self.page.evaluate(f"() => {{ const s = document.querySelector('{scroller}');"
+                           " if (s) s.scrollTop = 0; }")
+        path = folder / f"{Path(self.name).stem}.png"
+        self.page.screenshot(path=str(path))
+        return path
+
+
+@pytest.fixture
+def open_notebook(lab_server, chromium):
+    """Factory: open a served notebook in a fresh page; pages and kernels close after the test."""
+    opened: list[NotebookPage] = []
+
+    def open_(name: str) -> NotebookPage:
+        page = NotebookPage(lab_server, chromium, name)
+        opened.append(page)
+        return page
+
+    yield open_
+    for page in opened:
+        page.close()
