@@ -126,6 +126,13 @@ def test_case_is_graded_part_by_part():
     assert quiz.grade(case, {}).status == "unanswered"
 
 
+def test_authored_status_prefix_is_not_repeated():
+    q = Question("98-x", "multiple_choice", "Q", "NIST-SP811", "why",
+                 choices=(Choice("A", True, "✅ Correct. Because."), Choice("B", False, "❌ No.")))
+    assert quiz.grade(q, 0).feedback == ("Because.",)
+    assert quiz.grade(q, 1).feedback == ("No.",)
+
+
 def test_grade_by_id_uses_the_banks():
     assert quiz.grade("00-mcg-in-1mg-ampoule", "1 mg").correct
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 from b12course.quiz.model import Question
@@ -59,6 +60,14 @@ class Result:
         return HEADLINES[self.status]
 
 
+_STATUS_PREFIX = re.compile(r"^\s*(?:[✅❌]\ufe0f?\s*)?(?:(?:Correct|Incorrect)\.\s*)?")
+
+
+def tidy_feedback(text: str) -> str:
+    """Drop a leading '✅ Correct.' / '❌' from authored feedback: the headline already says it."""
+    return _STATUS_PREFIX.sub("", text, count=1).strip() if text.lstrip()[:1] in "✅❌" else text
+
+
 def _esc(text) -> str:
     return html.escape(str(text), quote=False)
 
@@ -69,7 +78,8 @@ def _result(q: Question, status: str, message: str = "", feedback=(), score: flo
     if score is None:
         score = 1.0 if status == "correct" else 0.0
     attempted = status in ATTEMPTED
-    return Result(q.id, status, float(score), message, tuple(feedback),
+    lines = tuple(line for line in feedback if line)
+    return Result(q.id, status, float(score), message, lines,
                   q.explanation if attempted else "", q.source if attempted else "")
 
 
@@ -112,7 +122,8 @@ def _grade_multiple(q: Question, response) -> Result:
         return _result(q, "invalid", f"{_esc(response)} is not one of the options.")
     choice = q.choices[index]
     status = "correct" if choice.correct else "incorrect"
-    return _result(q, status, f"You chose: {_esc(choice.answer)}", [choice.feedback])
+    return _result(q, status, f"You chose: {_esc(choice.answer)}",
+                   [tidy_feedback(choice.feedback)])
 
 
 def _grade_many(q: Question, response) -> Result:
@@ -132,7 +143,7 @@ def _grade_many(q: Question, response) -> Result:
     wrong = [i for i in indices if not q.choices[i].correct]
     missed = n_correct - len(hits)
     lines = [f"{'✅' if q.choices[i].correct else '❌'} {_esc(q.choices[i].answer)}: "
-             f"{q.choices[i].feedback}" for i in indices]
+             f"{tidy_feedback(q.choices[i].feedback)}" for i in indices]
     if missed:
         lines.append(f"ℹ️ {missed} more option(s) also apply.")
     if not wrong and not missed:
@@ -226,7 +237,8 @@ def _match_numeric(q: Question, value: float, unit: str | None) -> Result:
         mine = units.convert(value, unit, answer.unit) if unit else value
         if answer.matches(mine):
             status = "correct" if answer.correct else "incorrect"
-            return _result(q, status, f"You answered {_esc(shown)}.", [answer.feedback])
+            return _result(q, status, f"You answered {_esc(shown)}.",
+                           [tidy_feedback(answer.feedback)])
     if unit:
         for other in units.accepted_units(units.dimension(unit)):
             if other == unit:
