@@ -24,6 +24,7 @@ _LOOK = {
     "normal": ("sky", ""),
     "raised": ("vermillion", "xx"),
 }
+_DISPLAY_UNITS = {"umol/L": "µmol/L"}
 _WORDS = {
     "deficient": "deficiency confirmed / likely",
     "indeterminate": "indeterminate (grey zone)",
@@ -63,7 +64,7 @@ def range_text(row) -> str:
         parts.append(f"{_symbol(row['lower_op'])} {_number(row['lower'])}")
     if not _missing(row["upper"]):
         parts.append(f"{_symbol(row['upper_op'])} {_number(row['upper'])}")
-    return " and ".join(parts) + f" {row['unit']}"
+    return " and ".join(parts) + f" {_DISPLAY_UNITS.get(row['unit'], row['unit'])}"
 
 
 def _missing(value) -> bool:
