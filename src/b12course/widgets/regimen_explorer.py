@@ -1,0 +1,268 @@
+"""Regimen explorer: cause, neurology and region -> a dose timeline, a dated table and its sources.
+
+Every dose shown comes from ``b12course.regimens`` (read from the cited ``data/regimens.csv``);
+this module only draws and tabulates. Figures travel as PNG inside an ``HTML`` widget (with alt
+text and a caption) so tests can check that they change without a browser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from types import SimpleNamespace
+
+import ipywidgets as widgets
+
+from b12course import plots
+
+DEFAULT_START = dt.date(2025, 1, 6)
+DEFAULT_DAYS = 365
+PHASE_ORDER = ("loading", "maintenance", "prophylaxis")
+
+_CAUSE_LABELS = {
+    "autoimmune_gastritis": "Autoimmune gastritis (pernicious anaemia)",
+    "dietary": "Dietary (e.g. vegan diet)",
+    "gastrectomy": "Gastrectomy",
+    "bariatric_surgery": "Bariatric surgery",
+    "ileal_resection": "Ileal resection",
+    "nitrous_oxide": "Nitrous oxide",
+    "metformin": "Metformin",
+    "other_malabsorption": "Other malabsorption",
+}
+
+
+def cause_label(cause: str) -> str:
+    """A readable label for a cause id ('bariatric_surgery' -> 'Bariatric surgery')."""
+    return _CAUSE_LABELS.get(cause, cause.replace("_", " ").capitalize())
+
+
+def _as_frame(schedule):
+    """The schedule as a DataFrame sorted by date, with a ``date`` column of Timestamps."""
+    import pandas as pd
+
+    frame = pd.DataFrame(schedule).copy()
+    if frame.empty:
+        return frame
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame.sort_values("date").reset_index(drop=True)
+
+
+def _phase_key(phase: str) -> tuple[int, str]:
+    text = str(phase).lower()
+    for index, name in enumerate(PHASE_ORDER):
+        if text.startswith(name):
+            return index, text
+    return len(PHASE_ORDER), text
+
+
+def _draw_stems(ax, frame, start) -> None:
+    """Draw one stem per dose, one style per phase (never colour alone)."""
+    for index, phase in enumerate(sorted(frame["phase"].unique(), key=_phase_key)):
+        rows = frame[frame["phase"] == phase]
+        days = (rows["date"] - start).dt.days
+        style = plots.style(index)
+        ax.vlines(days, 0, rows["dose_mcg"], colors=style["color"], linestyles=style["linestyle"],
+                  linewidth=1.2)
+        ax.plot(days, rows["dose_mcg"], linestyle="none", marker=style["marker"],
+                color=style["color"], label=f"{phase} ({len(rows)} doses)")
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper right")
+
+
+def timeline_figure(schedule, title: str = "", start=None):
+    """A stem plot of the doses (micrograms) against days since the first dose."""
+    import pandas as pd
+
+    frame = _as_frame(schedule)
+    fig, ax = plots.figure(title, "Days since the first dose", "Dose (micrograms)")
+    if frame.empty:
+        ax.text(0.5, 0.5, "No doses in this period", ha="center", transform=ax.transAxes)
+        return fig
+    first = pd.Timestamp(start) if start is not None else frame["date"].iloc[0]
+    _draw_stems(ax, frame, first)
+    return fig
+
+
+def compare_figure(plans: dict, start=DEFAULT_START, days: int = DEFAULT_DAYS, **schedule_options):
+    """Stacked timelines, one per named regimen, on one shared day axis."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    names = list(plans)
+    if not names:
+        raise ValueError("compare_figure needs at least one regimen to draw.")
+    fig, axes = plt.subplots(len(names), 1, sharex=True, squeeze=False,
+                             figsize=(8, 2.4 * len(names) + 0.6))
+    for ax, name in zip(axes[:, 0], names, strict=True):
+        frame = _as_frame(plans[name].schedule(start, days=days, **schedule_options))
+        ax.set_title(name, fontsize=11, loc="left")
+        ax.set_ylabel("micrograms")
+        ax.grid(True, alpha=0.3)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        if not frame.empty:
+            _draw_stems(ax, frame, pd.Timestamp(start))
+    axes[-1, 0].set_xlabel("Days since the first dose")
+    return fig
+
+
+def timeline_alt(schedule) -> str:
+    """Alt text that states what the timeline shows, computed from the schedule itself."""
+    frame = _as_frame(schedule)
+    if frame.empty:
+        return "An empty dose timeline: no injections fall in this period."
+    start = frame["date"].iloc[0]
+    parts = []
+    for phase in sorted(frame["phase"].unique(), key=_phase_key):
+        rows = frame[frame["phase"] == phase]
+        first = (rows["date"].iloc[0] - start).days
+        last = (rows["date"].iloc[-1] - start).days
+        doses = ", ".join(f"{d:g}" for d in sorted(rows["dose_mcg"].unique()))
+        parts.append(f"{len(rows)} {phase} doses of {doses} micrograms between day {first} "
+                     f"and day {last}")
+    return "Dose timeline: " + "; then ".join(parts) + "."
+
+
+def schedule_html(schedule, max_rows: int = 60) -> str:
+    """The dated schedule as an HTML table (dose in micrograms and mg), scrollable."""
+    frame = _as_frame(schedule)
+    if frame.empty:
+        return "<p>ℹ️ No doses fall in this period.</p>"
+    start = frame["date"].iloc[0]
+    shown = frame.head(max_rows)
+    rows = "".join(
+        "<tr>"
+        f"<td>{row.date:%d %b %Y}</td><td>{(row.date - start).days}</td>"
+        f"<td>{row.dose_mcg:g} micrograms ({row.dose_mcg / 1000:g} mg)</td>"
+        f"<td>{html.escape(str(row.product))}</td><td>{html.escape(str(row.route))}</td>"
+        f"<td>{html.escape(str(row.phase))}</td></tr>"
+        for row in shown.itertuples()
+    )
+    more = ""
+    if len(frame) > max_rows:
+        more = f"<p>ℹ️ Showing the first {max_rows} of {len(frame)} doses.</p>"
+    return (
+        '<div style="max-height:260px;overflow:auto"><table>'
+        "<thead><tr><th>date</th><th>day</th><th>dose</th><th>product</th><th>route</th>"
+        f"<th>phase</th></tr></thead><tbody>{rows}</tbody></table></div>{more}"
+    )
+
+
+def regimen_sources(regimen) -> list[str]:
+    """Every source key behind the regimen (phases, alternatives, statements), no repeats."""
+    return list(regimen.sources)
+
+
+def _li(label: str, text: str) -> str:
+    return f"<li><b>{html.escape(label)}:</b> {html.escape(text)}</li>"
+
+
+def regimen_html(regimen) -> str:
+    """Phases, how long, review, uncertainty, alternatives and sources of a regimen, in words."""
+    from b12course import references
+
+    steps = len(regimen.loading) > 1
+    lines = [_li(f"Loading, step {p.step}" if steps else "Loading", p.describe())
+             for p in regimen.loading]
+    if regimen.maintenance is not None:
+        lines.append(_li("Maintenance", regimen.maintenance.describe()))
+    lines += [_li("Prevention", p.describe()) for p in regimen.prophylaxis]
+    if regimen.lifelong_note:
+        lines.append(_li("How long", regimen.lifelong_note))
+    if regimen.review:
+        lines.append(_li("Review", regimen.review))
+    if not lines:
+        lines.append("<li>ℹ️ The course's sources give no injection schedule here.</li>")
+    parts = [f"<ul>{''.join(lines)}</ul>"]
+    if regimen.uncertainty:
+        parts.append("<p>ℹ️ <b>Where the sources differ or are silent:</b> "
+                     f"{html.escape(regimen.uncertainty)}</p>")
+    others = [p.describe() + f" ({p.guideline})" for p in regimen.alternatives]
+    others += [f"{p.notes} [{p.source}] ({p.guideline})" for p in regimen.statements]
+    if others:
+        items = "".join(f"<li>{html.escape(t)}</li>" for t in others)
+        parts.append(f"<details><summary>Other options and statements in the sources "
+                     f"({len(others)})</summary><ul>{items}</ul></details>")
+    cited = []
+    for key in regimen_sources(regimen):
+        try:
+            citation = references.resolve(key).citation
+        except ValueError:
+            citation = "(not found in references.csv)"
+        cited.append(f"<li><b>{html.escape(key)}</b>: {html.escape(citation)}</li>")
+    if cited:
+        parts.append(f"<details><summary>Sources ({len(cited)})</summary>"
+                     f"<ul>{''.join(cited)}</ul></details>")
+    return "".join(parts)
+
+
+OPEN_PHASE_CHOICES = (
+    ("as written: no fixed end", None),
+    ("drawing assumption: stop after 2 weeks", 14),
+    ("drawing assumption: stop after 4 weeks", 28),
+    ("drawing assumption: stop after 8 weeks", 56),
+)
+RANGE_CHOICES = (("lower end (e.g. every 2 of 2-3 months)", "lower"),
+                 ("upper end (e.g. every 3 of 2-3 months)", "upper"))
+
+
+def regimen_explorer(start: dt.date = DEFAULT_START, days: int = DEFAULT_DAYS) -> widgets.VBox:
+    """Build the explorer; redraws on every change and shows a message instead of a traceback."""
+    from b12course import regimens
+
+    wide = {"description_width": "initial"}
+    cause = widgets.Dropdown(options=[(cause_label(c), c) for c in regimens.CAUSES],
+                             value=regimens.CAUSES[0], description="Cause:", style=wide)
+    neurological = widgets.Dropdown(options=[("No", False), ("Yes", True)], value=False,
+                                    description="Neurological involvement:", style=wide)
+    region = widgets.Dropdown(options=list(regimens.REGIONS), value=regimens.REGIONS[0],
+                              description="Region:", style=wide)
+    ranges = widgets.Dropdown(options=RANGE_CHOICES, value="lower",
+                              description="Where a source gives a range, use the:", style=wide)
+    open_phase = widgets.Dropdown(options=OPEN_PHASE_CHOICES, value=None,
+                                  description="Loading with no fixed end:", style=wide)
+    status = widgets.HTML()
+    figure = widgets.HTML()
+    table = widgets.HTML()
+    details = widgets.HTML()
+
+    def redraw(_change=None) -> None:
+        label = (f"{cause_label(cause.value)}, {'with' if neurological.value else 'no'} "
+                 f"neurological involvement, {region.value}")
+        try:
+            regimen = regimens.recommend(cause.value, neurological.value, region=region.value)
+            schedule = regimen.schedule(start, days=days, ranges=ranges.value,
+                                        open_phase_days=open_phase.value)
+            fig = timeline_figure(schedule, title=label, start=start)
+            assumption = ""
+            if open_phase.value and any(p.open_ended for p in regimen.loading):
+                assumption = (f" Open-ended loading drawn as stopping after {open_phase.value} "
+                              "days: your drawing assumption, not a source.")
+            figure.value = plots.figure_html(
+                fig, caption=f"Doses in the first {days} days: {label}.{assumption} "
+                             "For education only.",
+                alt=timeline_alt(schedule))
+            table.value = schedule_html(schedule)
+            details.value = regimen_html(regimen)
+            status.value = f"✅ Showing: {html.escape(label)}."
+        except ValueError as exc:
+            figure.value = table.value = details.value = ""
+            status.value = f"ℹ️ {html.escape(str(exc))}"
+        except Exception as exc:  # noqa: BLE001 - a student must never see a traceback
+            figure.value = table.value = details.value = ""
+            status.value = ("❌ Sorry, this combination could not be drawn "
+                            f"({html.escape(type(exc).__name__)}). Try another choice.")
+
+    for control in (cause, neurological, region, ranges, open_phase):
+        control.observe(redraw, names="value")
+    redraw()
+    box = widgets.VBox([
+        widgets.HTML("<b>Regimen explorer</b> (education only: never use it to dose a patient)"),
+        widgets.HBox([cause, neurological, region]), widgets.HBox([ranges, open_phase]),
+        status, figure, details,
+        widgets.HTML("<b>Dated doses</b> (start date chosen only for illustration)"), table,
+    ])
+    box.parts = SimpleNamespace(cause=cause, neurological=neurological, region=region,
+                                ranges=ranges, open_phase=open_phase, status=status,
+                                figure=figure, table=table, details=details)
+    return box
