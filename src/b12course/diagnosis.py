@@ -175,6 +175,6 @@ def bands_caption(analyte: str = "total_b12", unit: str = "ng/L") -> str:
     keys = list(dict.fromkeys(k for s in thresholds(analyte)["source"] for k in split_keys(s)))
     name = NAMES[analyte]
     return (f"Figure. {name[0].upper() + name[1:]} bands by scheme, all drawn in "
-            f"{unit} (other units converted with the course's cited factor). Hatched red: "
-            "deficiency; dotted yellow: grey zone; plain blue: deficiency unlikely. "
+            f"{unit} (other units converted with the course's cited factor). Cross-hatched: "
+            "deficiency; dotted: grey zone; plain: deficiency unlikely or normal. "
             f"Sources: {'; '.join(keys)}.")
