@@ -161,7 +161,7 @@ class QuestionView(widgets.VBox):
             unit = q.unit
             text = widgets.Text(value="", description="Answer:", style=_LABEL_STYLE,
                                 placeholder="a number and a unit" if unit else "a number",
-                                continuous_update=False)
+                                continuous_update=True)  # Check must see the latest text
             hint = ("Type a number and a unit (e.g. mcg, mg, mL), then press Check." if unit
                     else "Type a number, then press Check.")
             return text, [text], hint
