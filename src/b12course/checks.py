@@ -120,6 +120,54 @@ def _fmt(value: float) -> str:
     return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
 
 
+def number(answer, expected: float, *, tolerance: float = 1e-6, what: str = "",
+           hint: str = "") -> Report:
+    """Compare a plain number with no unit (a ratio, a count of days)."""
+    if is_unanswered(answer):
+        return _report(UNANSWERED, _NOT_YET)
+    if isinstance(answer, bool):
+        return _report(INCORRECT, "the answer should be a number, not True/False.")
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return _report(INCORRECT, f"the answer should be a number; got {answer!r}.")
+    if not math.isfinite(value):
+        return _report(INCORRECT, "the answer is not a finite number.")
+    if abs(value - expected) <= tolerance:
+        return _report(CORRECT, f"{_fmt(value)} {what}".strip() + ".")
+    return _report(INCORRECT, f"{_fmt(value)} {what} is not right. {hint}".strip())
+
+
+def truth(answer, expected: bool, *, hint: str = "") -> Report:
+    """Compare a True/False answer."""
+    if is_unanswered(answer):
+        return _report(UNANSWERED, _NOT_YET)
+    if not isinstance(answer, bool):
+        return _report(INCORRECT, "the answer should be True or False (no quotes).")
+    if answer == expected:
+        return _report(CORRECT, f"{answer}.")
+    return _report(INCORRECT, f"{answer} is not right. {hint}".strip())
+
+
+def choices(answer, expected, *, hint: str = "") -> Report:
+    """Compare a list/set of labels, order ignored (e.g. the irreversible causes)."""
+    if is_unanswered(answer):
+        return _report(UNANSWERED, _NOT_YET)
+    if isinstance(answer, str) or not hasattr(answer, "__iter__"):
+        return _report(INCORRECT, "the answer should be a list of labels, e.g. ['a', 'b'].")
+    given = {str(a).strip().lower() for a in answer}
+    want = {str(e).strip().lower() for e in expected}
+    if given == want:
+        return _report(CORRECT, f"all {len(want)} found.")
+    extra, missing = sorted(given - want), sorted(want - given)
+    parts = []
+    if missing:
+        parts.append(f"{len(missing)} missing")
+    if extra:
+        parts.append("should not be there: " + ", ".join(extra))
+    return _report(INCORRECT, f"{'; '.join(parts)}. {hint}".strip())
+
+
 def count(answer, expected: int, *, what: str = "", hint: str = "") -> Report:
     """Compare a whole number (doses, ampoules, patients)."""
     if is_unanswered(answer):

@@ -68,4 +68,284 @@ def _02_lab_median(answer):
                                 ".median() of that column; mixing units gives a wrong median.")
 
 
+
+@task("02-categories")
+def _02_categories(answer):
+    from collections import Counter
+
+    from b12course import labs
+
+    counts = Counter(labs.interpret_total_b12(v, u).category for _p, v, u in LAB_RESULTS)
+    return checks.mapping(answer, dict(counts),
+                          hint="Interpret each row with labs.interpret_total_b12(value, unit) "
+                               "and count the .category values.")
+
+
+# ------------------------------------------------------------------ shared look-ups (cited rows)
+def product(product_id: str):
+    """One row of products.csv (a pandas Series)."""
+    from b12course import data
+
+    return data.load("products").set_index("product_id").loc[product_id]
+
+
+def regimen_row(regimen_id: str):
+    """One row of regimens.csv (a pandas Series)."""
+    from b12course import data
+
+    return data.load("regimens").set_index("regimen_id").loc[regimen_id]
+
+
+def strength_mcg_per_ml(product_id: str) -> float:
+    """A product's strength in micrograms per mL, from its cited row."""
+    from b12course import units
+
+    row = product(product_id)
+    return units.convert(row["strength"], row["strength_unit"], "mcg") / \
+        units.convert(row["per_amount"], row["per_unit"], "mL")
+
+
+def ampoule_mcg(product_id: str = "ohcbl-inj-uk") -> float:
+    """Micrograms in one ampoule/vial amount of a product (strength x the amount it is per)."""
+    from b12course import units
+
+    row = product(product_id)
+    return strength_mcg_per_ml(product_id) * units.convert(row["per_amount"], row["per_unit"],
+                                                           "mL")
+
+
+def dose_mcg(regimen_id: str) -> float:
+    """A regimen row's (lower) dose in micrograms."""
+    from b12course import units
+
+    row = regimen_row(regimen_id)
+    return units.convert(row["dose"], row["dose_unit"], "mcg")
+
+
+#: what a "pattern" word in regimens.csv means in injections per week (plain English, not a fact)
+PER_WEEK = {"daily": 7, "three times a week": 3, "weekly": 1}
+#: the clinic in the scenarios books loading injections on Mondays, Wednesdays and Fridays
+CLINIC_WEEKDAYS = (0, 2, 4)
+
+
+def loading_count(regimen_id: str) -> int:
+    """Injections in a fixed loading course: per-week pattern x duration in weeks."""
+    row = regimen_row(regimen_id)
+    weeks = {"week": 1, "day": 1 / 7}[row["duration_unit"]] * row["duration"]
+    return round(PER_WEEK[row["pattern"]] * weeks)
+
+
+def clinic_dates(start: dt.date, n: int) -> list[dt.date]:
+    """The first n clinic days (Mon/Wed/Fri) from start (inclusive)."""
+    found, day = [], start
+    while len(found) < n:
+        if day.weekday() in CLINIC_WEEKDAYS:
+            found.append(day)
+        day += dt.timedelta(days=1)
+    return found
+
+
+def add_interval(day: dt.date, amount: float, unit: str) -> dt.date:
+    """A date plus an interval from regimens.csv (weeks/days exact; months by calendar)."""
+    import pandas as pd
+
+    if unit == "month":
+        return (pd.Timestamp(day) + pd.DateOffset(months=int(amount))).date()
+    return day + dt.timedelta(days={"day": 1, "week": 7}[unit] * amount)
+
+
+def every_interval(first: dt.date, end: dt.date, amount: float, unit: str) -> list[dt.date]:
+    """Dates first, first + interval, ... strictly before end."""
+    found, day, k = [], first, 0
+    while day < end:
+        found.append(day)
+        k += 1
+        day = add_interval(first, amount * k, unit)
+    return found
+
+
+# ------------------------------------------------------------------ 01 deficiency mechanisms
+@task("01-ampoule-mcg")
+def _01_ampoule_mcg(answer):
+    return checks.quantity(answer, ampoule_mcg("ohcbl-inj-uk"), "mcg",
+                           hint="Convert the ampoule's strength with units.convert(1, 'mg', "
+                                "'mcg').")
+
+
+@task("01-days-uk")
+def _01_days_uk(answer):
+    from b12course import physiology
+
+    return checks.number(answer, ampoule_mcg() / physiology.requirement("UK"), tolerance=0.5,
+                         what="days",
+                         hint="Divide the micrograms in one ampoule by the UK daily intake "
+                              "in micrograms.")
+
+
+@task("01-days-us")
+def _01_days_us(answer):
+    from b12course import physiology
+
+    return checks.number(answer, ampoule_mcg() / physiology.requirement("US"), tolerance=0.5,
+                         what="days",
+                         hint="Same sum with the US daily allowance.")
+
+
+@task("01-causes-by-step")
+def _01_causes_by_step(answer):
+    from b12course import data
+
+    counts = data.load("causes")["failing_step"].value_counts()
+    return checks.mapping(answer, {k: int(v) for k, v in counts.items()},
+                          hint="Use causes['failing_step'].value_counts().")
+
+
+@task("01-irreversible")
+def _01_irreversible(answer):
+    from b12course import data
+
+    causes = data.load("causes")
+    return checks.choices(answer, causes.loc[causes["reversible"] == "no", "cause_id"],
+                          hint="Filter the rows where the 'reversible' column says 'no'.")
+
+
+# ------------------------------------------------------------------ 03 regimens by cause
+@task("03-uk-volume")
+def _03_uk_volume(answer):
+    return checks.quantity(answer, dose_mcg("uk-bnf-load") / strength_mcg_per_ml("ohcbl-inj-uk"),
+                           "mL", tolerance=0.005,
+                           hint="volume = dose / strength, both in micrograms.")
+
+
+@task("03-us-volume")
+def _03_us_volume(answer):
+    return checks.quantity(answer,
+                           dose_mcg("us-label-cncbl-1") / strength_mcg_per_ml("cncbl-inj-us"),
+                           "mL", tolerance=0.005,
+                           hint="The US label dose is in micrograms and the vial holds "
+                                "micrograms per mL: divide.")
+
+
+@task("03-loading-count")
+def _03_loading_count(answer):
+    return checks.count(answer, loading_count("uk-bnf-load"), what="injections",
+                        hint="Injections per week times the number of weeks.")
+
+
+LOADING_START = dt.date(2025, 3, 3)  # a Monday (synthetic scenario)
+
+
+@task("03-loading-dates")
+def _03_loading_dates(answer):
+    return checks.dates(answer, clinic_dates(LOADING_START, loading_count("uk-bnf-load")),
+                        hint="Mondays, Wednesdays and Fridays, starting on the start date.")
+
+
+def _neuro_maintenance_id() -> str:
+    from b12course import data
+
+    table = data.load("regimens")
+    rows = table[(table["region"] == "UK") & table["guideline"].str.startswith("BNF")
+                 & (table["neurological"] == "yes") & (table["phase"] == "maintenance")]
+    return str(rows["regimen_id"].iloc[0])
+
+
+@task("03-neuro-maintenance")
+def _03_neuro_maintenance(answer):
+    return checks.label(answer, _neuro_maintenance_id(),
+                        hint="Filter regimens for region UK, a BNF guideline, neurological "
+                             "'yes' and phase 'maintenance'.")
+
+
+@task("03-neuro-interval")
+def _03_neuro_interval(answer):
+    row = regimen_row(_neuro_maintenance_id())
+    return checks.number(answer, float(row["interval"]), what=row["interval_unit"] + "s",
+                         hint="Read the 'interval' column of the row you chose.")
+
+
+# ------------------------------------------------------------------ 06 safety and pitfalls
+SLIP_DOSE_MG = 1000  # the mis-written order in the scenario: "1000 mg" (synthetic)
+
+
+@task("06-slip-ampoules")
+def _06_slip_ampoules(answer):
+    from b12course import units
+
+    return checks.number(answer, units.convert(SLIP_DOSE_MG, "mg", "mcg") / ampoule_mcg(),
+                         tolerance=0.5, what="ampoules",
+                         hint="Convert the written dose to micrograms, then divide by the "
+                              "micrograms in one ampoule.")
+
+
+@task("06-us-overdraw")
+def _06_us_overdraw(answer):
+    return checks.number(answer, strength_mcg_per_ml("cncbl-inj-us") * 1.0
+                         / dose_mcg("us-label-cncbl-1"), tolerance=0.05, what="times",
+                         hint="1 mL of the vial holds how many micrograms? Compare with the "
+                              "label dose.")
+
+
+@task("06-fold-difference")
+def _06_fold_difference(answer):
+    return checks.number(answer, dose_mcg("uk-bnf-load") / dose_mcg("us-label-ohcbl-1"),
+                         tolerance=0.05, what="times",
+                         hint="UK BNF loading dose divided by the US hydroxocobalamin label's "
+                              "daily dose, both in micrograms.")
+
+
+@task("06-sc-licensed")
+def _06_sc_licensed(answer):
+    routes = [r.strip() for r in str(product("ohcbl-inj-uk")["routes"]).split(";")]
+    return checks.truth(answer, "deep SC" in routes,
+                        hint="Read the 'routes' column of the UK hydroxocobalamin row.")
+
+
+# ------------------------------------------------------------------ 07 case studies
+CASE_START = dt.date(2025, 1, 6)  # a Monday: first loading injection (synthetic case)
+CASE_LAST_SELF_INJECTION = dt.date(2025, 9, 15)  # synthetic case
+CASE_ACTIVE_B12_PMOL_L = 21  # synthetic case
+
+
+@task("07-active-b12")
+def _07_active_b12(answer):
+    from b12course import labs
+
+    return checks.label(answer, labs.interpret_active_b12(CASE_ACTIVE_B12_PMOL_L).category,
+                        options=["deficient", "indeterminate", "unlikely"],
+                        hint="Use labs.interpret_active_b12(value).category.")
+
+
+@task("07-next-due")
+def _07_next_due(answer):
+    row = regimen_row("uk-southmead-self")
+    return checks.date(answer, add_interval(CASE_LAST_SELF_INJECTION, row["interval"],
+                                            row["interval_unit"]),
+                       hint="Add the self-injection interval (in weeks) to the last injection "
+                            "date with datetime.timedelta(weeks=...).")
+
+
+def _year_one_dates() -> list[dt.date]:
+    loading = clinic_dates(CASE_START, loading_count("uk-bnf-load"))
+    row = regimen_row("uk-cks-maint")
+    first = add_interval(loading[-1], row["interval"], row["interval_unit"])
+    end = add_interval(CASE_START, 12, "month")
+    return loading + every_interval(first, end, row["interval"], row["interval_unit"])
+
+
+@task("07-year-ampoules")
+def _07_year_ampoules(answer):
+    return checks.count(answer, len(_year_one_dates()), what="ampoules",
+                        hint="Loading injections plus every 3-monthly dose that falls before "
+                             "the first anniversary.")
+
+
+@task("07-maintenance-dates")
+def _07_maintenance_dates(answer):
+    loading = loading_count("uk-bnf-load")
+    return checks.dates(answer, _year_one_dates()[loading:],
+                        hint="Start 3 months after the LAST loading injection; stop before "
+                             "the first anniversary of the first injection.")
+
+
 __all__ = ["lab_results", "dt"]

@@ -84,8 +84,12 @@ def _find_region(lines: list[str], begin: str, end: str, start: int, where: str)
     return None
 
 
-def stub_for(region: list[str], indent: str) -> list[str]:
-    """The runnable stub replacing a solution region: the assigned names set to ``...``."""
+def stub_for(region: list[str], indent: str, later: str | None = None) -> list[str]:
+    """The runnable stub replacing a solution region: the assigned names set to ``...``.
+
+    With ``later`` (the code that follows), only names used there are kept, so working
+    variables of the model answer do not clutter the stub; if none is used, all are kept.
+    """
     names: list[str] = []
     for line in region:
         match = _ASSIGNMENT.match(line)
@@ -94,12 +98,18 @@ def stub_for(region: list[str], indent: str) -> list[str]:
         for name in (n.strip() for n in match.group("names").split(",")):
             if name not in names:
                 names.append(name)
+    if later is not None:
+        used = [n for n in names if re.search(rf"(?<![\w.\"']){re.escape(n)}\b", later)]
+        names = used or names
     body = [f"{indent}{name} = ..." for name in names] or [f"{indent}pass"]
     return [f"{indent}{ANSWER_STUB}", *body]
 
 
-def strip_regions(source: str, where: str = "cell") -> str:
-    """Replace solution regions by stubs and drop hidden-test regions in one code cell."""
+def strip_regions(source: str, where: str = "cell", later: str | None = None) -> str:
+    """Replace solution regions by stubs and drop hidden-test regions in one code cell.
+
+    ``later`` is the code of the cells after this one (see ``stub_for``).
+    """
     lines = _lines(source)
     found = _find_region(lines, BEGIN_HIDDEN, END_HIDDEN, 0, where)
     while found:
@@ -110,7 +120,8 @@ def strip_regions(source: str, where: str = "cell") -> str:
     while found:
         first, last = found
         indent = lines[first][: len(lines[first]) - len(lines[first].lstrip())]
-        stub = stub_for(lines[first + 1:last], indent)
+        after = None if later is None else "\n".join(lines[last + 1:]) + "\n" + later
+        stub = stub_for(lines[first + 1:last], indent, after)
         lines[first:last + 1] = stub
         found = _find_region(lines, BEGIN_SOLUTION, END_SOLUTION, first + len(stub), where)
     while lines and not lines[-1].strip():
@@ -147,7 +158,8 @@ def make_exercise(solution, name: str = "notebook"):
         if meta:
             new.metadata["nbgrader"] = dict(meta)
         if cell.cell_type == "code":
-            new.source = strip_regions(cell.source, where)
+            later = "\n".join(c.source for c in solution.cells[number:] if c.cell_type == "code")
+            new.source = strip_regions(cell.source, where, later)
             new.outputs = []
             new.execution_count = None
         elif cell.cell_type == "markdown" and meta.get("solution"):
