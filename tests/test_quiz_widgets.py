@@ -1,6 +1,8 @@
 """Quiz widgets without a browser: every option of every question of every bank, via .click()."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from b12course import quiz, units
 from b12course.quiz.grading import tidy_feedback
@@ -227,3 +229,17 @@ def test_every_control_has_a_text_label(tmp_path):
                 assert control.description.strip()
             assert view.check.description == "Check" and view.retry.description
 
+
+
+NUMERIC = [q for _, q in LEAVES if q.type == "numeric"]
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=30), index=st.integers(min_value=0, max_value=len(NUMERIC) - 1))
+def test_typed_answers_never_raise_in_the_widget(tmp_path, text, index):
+    view = view_for(NUMERIC[index], tmp_path)
+    check(view, text)
+    value = view.feedback.value
+    assert any(symbol in headline(view) for symbol in ("✅", "❌", "ℹ️"))
+    assert "Traceback" not in value and "<script" not in value.lower()

@@ -17,11 +17,11 @@ def show(name: str, ids=None):
     return quiz(name, ids=ids)
 
 
-def export_progress(path, banks=None):
+def export_progress(path, banks=None, student: str = ""):
     """Write saved quiz progress (attempts, scores per question) to a file for an instructor."""
     from b12course.quiz.progress import export_progress as _export
 
-    return _export(path, banks=banks)
+    return _export(path, banks=banks, student=student)
 
 
 __all__ = ["Bank", "BankError", "Question", "Result", "bank_names", "export_progress", "grade",
