@@ -126,10 +126,7 @@ def _check_needles(rows, ctx):
 
 
 def _check_retention(rows, ctx):
-    products = ctx.keys("products", "product_id")
     for n, row in rows:
-        if row["product_id"] not in products:
-            ctx.fail(n, "product_id", f"unknown product {row['product_id']!r}", sorted(products))
         _check_range(ctx, n, row, "dose", "dose_max")
         _check_range(ctx, n, row, "percent", "percent_max")
         for col in ("percent", "percent_max"):
@@ -218,13 +215,14 @@ SCHEMAS: dict[str, Schema] = {
         "source": _c("source", required=True), "notes": _c(),
     }, ("row_id",), (_check_needles,)),
     "injection_sites": Schema({
-        "site": _c(required=True), "muscle": _c(required=True),
-        "status": _c("choice", "preferred", "acceptable", "discouraged", required=True),
+        "site": _c(required=True), "muscle": _c(required=True), "standing": _c(required=True),
         "landmark": _c(required=True), "advantages": _c(), "cautions": _c(),
         "source": _c("source", required=True), "notes": _c(),
     }, ("site",)),
     "site_volumes": Schema({
-        "volume_id": _c(required=True), "site": _c(required=True),
+        "volume_id": _c(required=True),
+        "site": _c("choice", "deltoid", "ventrogluteal", "vastus lateralis", "dorsogluteal",
+                   "any", required=True),
         "volume_min_ml": _c("number", positive=True),
         "volume_max_ml": _c("number", required=True, positive=True),
         "source": _c("source", required=True), "notes": _c(),
@@ -239,7 +237,9 @@ SCHEMAS: dict[str, Schema] = {
         "notes": _c(),
     }, ("event_id",), (_check_timeline,)),
     "retention": Schema({
-        "row_id": _c(required=True), "product_id": _c(required=True),
+        "row_id": _c(required=True),
+        "substance": _c("choice", "hydroxocobalamin", "cyanocobalamin", "not stated",
+                        required=True),
         "dose": _c("number", required=True, positive=True), "dose_max": _c("number"),
         "dose_unit": _c("unit", *MASS, required=True),
         "measure": _c("choice", "urinary loss", "retained", required=True),
