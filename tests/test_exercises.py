@@ -119,3 +119,19 @@ def test_cli_check_exit_codes(tmp_path):
     assert built.returncode == 0 and "1 exercise notebook(s) built" in built.stdout
     fresh = subprocess.run([*command, "--check"], capture_output=True, text=True)
     assert fresh.returncode == 0 and "up to date" in fresh.stdout
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
+def test_every_cited_key_in_a_solution_resolves(path):
+    import re
+
+    from b12course import references
+
+    keys = set()
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "markdown":
+            for group in re.findall(r"\[([A-Z0-9][A-Za-z0-9-]*(?:;\s*[A-Z0-9][A-Za-z0-9-]*)*)\]",
+                                    cell.source):
+                keys.update(k.strip() for k in group.split(";"))
+    assert keys, "a solution should cite its sources"
+    assert references.unresolved(keys) == []
