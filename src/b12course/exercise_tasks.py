@@ -264,6 +264,64 @@ def _03_neuro_interval(answer):
                          hint="Read the 'interval' column of the row you chose.")
 
 
+# ------------------------------------------------------------------ 04 IM technique
+PATIENT_WEIGHT_LB = 176  # synthetic patient (a woman), weighed in pounds
+PATIENT_SEX = "female"
+
+
+def _needle():
+    from b12course import technique
+
+    return technique.deltoid_needle_length(PATIENT_SEX, weight_lb=PATIENT_WEIGHT_LB)
+
+
+@task("04-weight-kg")
+def _04_weight_kg(answer):
+    from b12course import units
+
+    return checks.quantity(answer, units.convert(PATIENT_WEIGHT_LB, "lb", "kg"), "kg",
+                           tolerance=0.1, hint="units.convert(weight, 'lb', 'kg').")
+
+
+@task("04-longest-mm")
+def _04_longest_mm(answer):
+    from b12course import units
+
+    return checks.quantity(answer, units.convert(_needle().max_inch, "inch", "mm"), "mm",
+                           tolerance=0.1,
+                           hint="Take the longest length of the advice (max_inch) and convert "
+                                "inches to mm.")
+
+
+@task("04-shortest-inch")
+def _04_shortest_inch(answer):
+    return checks.quantity(answer, _needle().min_inch, "inch", tolerance=0.01,
+                           hint="The advice object's min_inch.")
+
+
+@task("04-deltoid-fits")
+def _04_deltoid_fits(answer):
+    from b12course import technique, units
+
+    volumes = technique.site_volumes()
+    limits = volumes.loc[(volumes["site"] == "deltoid") & volumes["volume_max_ml"].notna(),
+                         "volume_max_ml"]
+    row = product("ohcbl-inj-uk")
+    ampoule_ml = units.convert(row["per_amount"], row["per_unit"], "mL")
+    return checks.truth(answer, bool((limits >= ampoule_ml).all()),
+                        hint="Compare the ampoule's volume with the SMALLEST deltoid limit.")
+
+
+@task("04-discouraged-site")
+def _04_discouraged_site(answer):
+    from b12course import technique
+
+    sites = technique.sites()
+    return checks.label(answer, str(sites.loc[sites["standing"] == "discouraged",
+                                              "site"].iloc[0]),
+                        hint="Look at the 'standing' column of the sites table.")
+
+
 # ------------------------------------------------------------------ 06 safety and pitfalls
 SLIP_DOSE_MG = 1000  # the mis-written order in the scenario: "1000 mg" (synthetic)
 
