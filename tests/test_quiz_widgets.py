@@ -213,6 +213,19 @@ def test_retry_clears_answer_and_feedback(tmp_path):
     assert CORRECT in headline(view) and view.attempts == 2
 
 
+def test_order_retry_shows_the_placeholder_again(tmp_path):
+    q = quiz.load_bank("00_start_here").get("00-smallest-to-largest")
+    view = view_for(q, tmp_path)
+    assert all(d.label == "(choose a step)" for d in view.input)
+    check(view, [1, 0, 2, 3])
+    assert "❌" in headline(view)
+    view.retry.click()
+    assert all(d.label == "(choose a step)" for d in view.input)
+    assert view.response() == [None] * 4
+    check(view, [0, 1, 2, 3])
+    assert CORRECT in headline(view)
+
+
 def test_two_widgets_do_not_share_state(tmp_path):
     first, second = quiz.show("00_start_here"), quiz.show("00_start_here")
     check(first.views[3], 0)

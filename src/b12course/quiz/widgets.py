@@ -18,7 +18,7 @@ from b12course.quiz.grading import Result, grade
 from b12course.quiz.model import Question, load_bank
 from b12course.quiz.progress import Progress
 
-_WIDE = widgets.Layout(width="auto")
+PLACEHOLDER = "(choose a step)"
 _LABEL_STYLE = {"description_width": "initial"}
 
 
@@ -149,12 +149,12 @@ class QuestionView(widgets.VBox):
         if q.type == "multiple_choice":
             radio = widgets.RadioButtons(options=[(plain(c.answer), i)
                                                   for i, c in enumerate(q.choices)],
-                                         value=None, description="Answer:", layout=_WIDE,
-                                         style=_LABEL_STYLE)
+                                         value=None, description="Answer:",
+                                         layout=widgets.Layout(width="auto"), style=_LABEL_STYLE)
             return radio, [radio], "Choose one answer, then press Check."
         if q.type == "many_choice":
             boxes = [widgets.Checkbox(value=False, description=plain(c.answer), indent=False,
-                                      layout=_WIDE) for c in q.choices]
+                                      layout=widgets.Layout(width="auto")) for c in q.choices]
             label = widgets.HTML("<i>Tick every option that applies:</i>")
             return boxes, [label, *boxes], "Tick all that apply, then press Check."
         if q.type == "numeric":
@@ -167,9 +167,9 @@ class QuestionView(widgets.VBox):
             return text, [text], hint
         if q.type == "order":
             order = shuffled_order(q)
-            options = [("(choose a step)", None)] + [(plain(q.steps[i]), i) for i in order]
-            drops = [widgets.Dropdown(options=options, value=None, description=f"Position {n}:",
-                                      layout=_WIDE, style=_LABEL_STYLE)
+            options = [(PLACEHOLDER, "")] + [(plain(q.steps[i]), i) for i in order]
+            drops = [widgets.Dropdown(options=options, value="", description=f"Position {n}:",
+                                      layout=widgets.Layout(width="auto"), style=_LABEL_STYLE)
                      for n in range(1, len(q.steps) + 1)]
             listing = "".join(f"<li>{q.steps[i]}</li>" for i in order)
             steps = widgets.HTML(f"<i>The steps, shuffled:</i><ul>{listing}</ul>")
@@ -185,16 +185,19 @@ class QuestionView(widgets.VBox):
             return [i for i, box in enumerate(self.input) if box.value]
         if q.type == "numeric":
             return self.input.value
-        return [d.value for d in self.input]
+        return [None if d.value == "" else d.value for d in self.input]
 
     def clear(self) -> None:
         """Reset the input controls to blank."""
         q = self.question
         if q.type in ("multiple_choice", "numeric"):
             self.input.value = None if q.type == "multiple_choice" else ""
+        elif q.type == "many_choice":
+            for box in self.input:
+                box.value = False
         else:
-            for control in self.input:
-                control.value = False if q.type == "many_choice" else None
+            for drop in self.input:
+                drop.value = ""  # the "(choose a step)" placeholder
 
     @property
     def attempted(self) -> bool:
