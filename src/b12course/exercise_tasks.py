@@ -322,6 +322,70 @@ def _04_discouraged_site(answer):
                         hint="Look at the 'standing' column of the sites table.")
 
 
+# ------------------------------------------------------------------ 05 monitoring and response
+def case_patient() -> str:
+    """Notebook 05's patient: the first synthetic patient whose response is as expected."""
+    from b12course import trajectories
+
+    frame = trajectories.load()
+    return str(frame.loc[frame["pattern"] == "expected", "patient_id"].iloc[0])
+
+
+def _hb():
+    from b12course import trajectories
+
+    return trajectories.series(case_patient(), "hb")
+
+
+@task("05-potassium-hours")
+def _05_potassium_hours(answer):
+    from b12course import data
+
+    row = data.load("response_timeline").set_index("event_id").loc["potassium-us"]
+    hours = float(row["time_to"]) * {"hour": 1, "day": 24}[row["time_unit"]]
+    return checks.number(answer, hours, what="hours",
+                         hint="Read time_to and time_unit of the 'potassium-us' row.")
+
+
+@task("05-retic-peak-day")
+def _05_retic_peak_day(answer):
+    from b12course import trajectories
+
+    retic = trajectories.series(case_patient(), "reticulocytes")
+    return checks.number(answer, float(retic.loc[retic["value"].idxmax(), "day"]), what="day",
+                         hint="Find the row with the largest value (.idxmax()) and read its "
+                              "day.")
+
+
+@task("05-hb-rise")
+def _05_hb_rise(answer):
+    hb = _hb().set_index("day")["value"]
+    return checks.number(answer, float(hb.loc[HB_RISE_TO_DAY] - hb.loc[0]), tolerance=0.05,
+                         what="g/dL",
+                         hint=f"Hb on day {HB_RISE_TO_DAY} minus Hb on day 0.")
+
+
+HB_RISE_TO_DAY = 14
+
+
+@task("05-plot-hb")
+def _05_plot_hb(answer):
+    hb = _hb()
+    return checks.plot(answer, x=hb["day"], y=hb["value"],
+                       hint="Plot day on x and the Hb value on y for the case patient.")
+
+
+@task("05-no-response")
+def _05_no_response(answer):
+    from b12course import trajectories
+
+    frame = trajectories.load()
+    return checks.choices(answer, sorted(set(frame.loc[frame["pattern"] == "no_response",
+                                                       "patient_id"])),
+                          hint="Filter the rows whose 'pattern' is 'no_response' and take the "
+                               "unique patient ids.")
+
+
 # ------------------------------------------------------------------ 06 safety and pitfalls
 SLIP_DOSE_MG = 1000  # the mis-written order in the scenario: "1000 mg" (synthetic)
 

@@ -1,0 +1,82 @@
+"""Generated (fake) student submissions, for the benchmark, the instructor guide and tests.
+
+Every student is invented. Kinds: ``correct`` (the solution), ``untouched`` (the exercise as
+handed out), ``partly-wrong`` (first answer replaced by 0), and hostile ones: ``endless-loop``,
+``exception``, ``os-exit``, ``corrupt-json``, ``wrong-notebook``, ``not-a-notebook``, ``empty``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+
+from b12course import exercises
+
+HONEST = ("correct", "untouched", "partly-wrong")
+HOSTILE = ("endless-loop", "exception", "os-exit", "corrupt-json", "wrong-notebook",
+           "not-a-notebook", "empty")
+
+
+def _answer_cells(nb) -> list:
+    return [c for c in nb.cells if c.cell_type == "code" and exercises.nbgrader_meta(c).get(
+        "solution")]
+
+
+def _replace_first_answer(nb, source: str):
+    copy = nbformat.from_dict(json.loads(json.dumps(nb)))
+    _answer_cells(copy)[0].source = source
+    return copy
+
+
+def submission(kind: str, solution, other_solution=None):
+    """The notebook (or raw text, or None) a student of this kind hands in."""
+    exercise = exercises.make_exercise(solution)
+    if kind == "correct":
+        return solution
+    if kind == "untouched":
+        return exercise
+    if kind == "partly-wrong":
+        stub = _answer_cells(exercise)[0].source
+        return _replace_first_answer(solution, stub.replace("= ...", "= 0"))
+    if kind == "endless-loop":
+        return _replace_first_answer(solution, "while True:\n    pass")
+    if kind == "exception":
+        return _replace_first_answer(solution, "answer = 1 / 0")
+    if kind == "os-exit":
+        return _replace_first_answer(solution, "import os\nos._exit(1)")
+    if kind == "corrupt-json":
+        return '{"cells": [{"cell_type": "code", "source": "x = 1"'
+    if kind == "wrong-notebook":
+        return other_solution if other_solution is not None else solution
+    if kind in ("not-a-notebook", "empty"):
+        return None
+    raise ValueError(f"unknown sample kind {kind!r}; kinds: {', '.join(HONEST + HOSTILE)}")
+
+
+def make_class(folder: Path, solutions_dir: Path | None = None, *, n: int = 12,
+               kinds: tuple[str, ...] = HONEST + HOSTILE) -> list[Path]:
+    """Write n student folders (student01, ...) cycling through the kinds and exercises."""
+    folder = Path(folder)
+    paths = exercises.solution_paths(solutions_dir)
+    if not paths:
+        raise ValueError("no solution notebooks to make submissions from")
+    solutions = [nbformat.read(p, as_version=4) for p in paths]
+    made = []
+    for i in range(n):
+        kind = kinds[i % len(kinds)]
+        which = (i // len(kinds)) % len(paths)
+        student = folder / f"student{i + 1:02d}-{kind}"
+        student.mkdir(parents=True, exist_ok=True)
+        target = student / paths[which].name
+        content = submission(kind, solutions[which], solutions[(which + 1) % len(paths)])
+        if kind == "not-a-notebook":
+            target = student / "my_answers.docx"
+            target.write_bytes(b"PK\x03\x04 not a notebook")
+        elif isinstance(content, str):
+            target.write_text(content, encoding="utf-8")
+        elif content is not None:
+            nbformat.write(content, target)
+        made.append(student)
+    return made
