@@ -413,9 +413,14 @@ def _applies(row, cause: str, neurological: bool, region: str) -> bool:
             and row["neurological"] in ("any", neuro))
 
 
-def _specificity(row, cause: str) -> int:
+def _is_specific(row, cause: str) -> bool:
+    """True when a row names this cause among a few (not 'all', not 'all but one')."""
     causes = [c.strip() for c in row["causes"].split(";")]
-    return 2 * (cause in causes) + (row["neurological"] != "any")
+    return cause in causes and len(causes) <= len(CAUSES) // 2
+
+
+def _specificity(row, cause: str) -> int:
+    return 2 * _is_specific(row, cause) + (row["neurological"] != "any")
 
 
 def _pick_reference(rows, phase_name: str, cause: str):
@@ -541,7 +546,7 @@ def _uncertainty(cause, neurological, region, rows, loading, maintenance, altern
                      "improvement); schedule() continues it to the end of the window unless you "
                      "pass open_phase_days.")
     specific = [r for r in rows if r["status"] != "unverified" and r["phase"] != "statement"
-                and cause in [c.strip() for c in r["causes"].split(";")]]
+                and _is_specific(r, cause)]
     if not specific:
         parts.append(f"No source in the course gives a regimen specific to {name.lower()}; the "
                      f"general {region} regimen for people {_NEURO_WORDS[neurological]} is "
