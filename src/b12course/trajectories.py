@@ -70,14 +70,22 @@ class TimelineParameters:
 _DAYS_PER = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
 
 
-def timeline_table() -> pd.DataFrame:
-    """The cited response timeline (what should happen when, and which source says so)."""
+def timeline_table(kind: str | None = None) -> pd.DataFrame:
+    """The cited timeline (what should happen or be checked when, and who says so).
+
+    ``kind`` keeps one kind of row: response, monitoring, review or prognosis.
+    """
     from b12course import data
 
     frame = data.load("response_timeline")
-    columns = ["measure", "event", "time_from", "time_to", "time_unit", "amount", "amount_max",
-               "amount_unit", "region", "source"]
-    return frame[columns].fillna("").reset_index(drop=True)
+    kinds = sorted(set(frame["kind"]))
+    if kind is not None:
+        if kind not in kinds:
+            raise ValueError(f"Unknown kind {kind!r}. Choose one of: {', '.join(kinds)}")
+        frame = frame[frame["kind"] == kind]
+    columns = ["kind", "measure", "event", "time_from", "time_to", "time_unit", "amount",
+               "amount_max", "amount_unit", "region", "source"]
+    return frame[columns].astype(object).where(frame[columns].notna(), "").reset_index(drop=True)
 
 
 def _row(event_id: str) -> dict:
@@ -102,18 +110,25 @@ def _days(event_id: str) -> Window:
     high = row["time_to"] if pd.notna(row["time_to"]) else row["time_from"]
     if pd.isna(low):
         raise ValueError(f"response_timeline.csv, row {event_id!r}: no time_from or time_to")
-    span = f"{float(low):g}" if low == high else f"{float(low):g}-{float(high):g}"
+    # "0 to 2 months" is how the table writes "within 2 months"
+    span = (f"{float(high):g}" if float(low) == 0 or low == high
+            else f"{float(low):g}-{float(high):g}")
     plural = "" if span == "1" else "s"
     factor = _DAYS_PER[unit]
     return Window(float(low) * factor, float(high) * factor, "day", row["source"],
                   f"{span} {unit}{plural}")
 
 
-def _amount(event_id: str) -> Window:
-    """A cited amount range (e.g. g/dL per fortnight)."""
+def _per_fortnight(event_id: str) -> Window:
+    """A cited amount per period (e.g. g/dL every 2 weeks), converted to per fortnight."""
     row = _row(event_id)
+    if pd.isna(row["amount"]) or pd.isna(row["time_from"]) or row["time_unit"] not in _DAYS_PER:
+        raise ValueError(f"response_timeline.csv, row {event_id!r}: needs an amount and the "
+                         "period it applies to (time_from with time_unit)")
     high = row["amount_max"] if pd.notna(row["amount_max"]) else row["amount"]
-    return Window(float(row["amount"]), float(high), row["amount_unit"], row["source"])
+    scale = 14 / (float(row["time_from"]) * _DAYS_PER[row["time_unit"]])  # DERIVED
+    return Window(float(row["amount"]) * scale, float(high) * scale,
+                  f"{row['amount_unit']} per fortnight", row["source"])
 
 
 def _lab(band_id: str) -> Window:
@@ -127,8 +142,8 @@ def _lab(band_id: str) -> Window:
 
 
 EVENT_IDS = {
-    "retic_onset_day": "retic-rise",
-    "retic_peak_day": "retic-peak",
+    "retic_onset_day": "retic-window-label",
+    "retic_peak_day": "retic-peak-pharm",
     "hb_rise_start_day": "hb-rise-start",
     "hb_rise_per_fortnight": "hb-rise-rate",
     "wbc_platelets_normal_day": "wbc-platelets-normal",
@@ -143,7 +158,7 @@ def timeline_parameters() -> TimelineParameters:
         retic_onset_day=_days(EVENT_IDS["retic_onset_day"]),
         retic_peak_day=_days(EVENT_IDS["retic_peak_day"]),
         hb_rise_start_day=_days(EVENT_IDS["hb_rise_start_day"]),
-        hb_rise_per_fortnight=_amount(EVENT_IDS["hb_rise_per_fortnight"]),
+        hb_rise_per_fortnight=_per_fortnight(EVENT_IDS["hb_rise_per_fortnight"]),
         wbc_platelets_normal_day=_days(EVENT_IDS["wbc_platelets_normal_day"]),
         indices_normal_day=_days(EVENT_IDS["indices_normal_day"]),
         mcv_normal=_lab("mcv-normal"),
@@ -152,28 +167,48 @@ def timeline_parameters() -> TimelineParameters:
 
 
 def timeline_figure():
-    """Every cited response window on one time axis (days, log scale): (fig, caption, alt)."""
+    """Every cited response window on one time axis (days): (fig, caption, alt)."""
     from b12course import plots
 
-    table = timeline_table()
-    table = table[(table["time_unit"] != "") & (table["time_from"] != "")]
+    table = timeline_table("response")
+    table = table[(table["time_unit"] != "") & (table["time_from"] != "")].reset_index(drop=True)
     fig, ax = plots.figure("When each response is expected, by source",
-                           "Days after the first injection (log scale)", "")
-    labels = []
-    for i, row in enumerate(table.itertuples()):
-        factor = _DAYS_PER[row.time_unit]
-        low = float(row.time_from) * factor
-        high = float(row.time_to) * factor if row.time_to != "" else low
-        ax.plot([low, max(high, low * 1.08)], [i, i], linewidth=8, solid_capstyle="butt",
-                color=plots.colour(i))
-        labels.append(f"{row.measure}: {row.event} [{row.source}]")
+                           "Days after the first injection (stretched below 1 day)", "",
+                           size=(9, 5.5))
+    labels, spoken = [], []
+    for i, row in table.iterrows():
+        factor = _DAYS_PER[row["time_unit"]]
+        low = float(row["time_from"]) * factor
+        high = float(row["time_to"]) * factor if row["time_to"] != "" else low
+        if high > low:
+            ax.plot([low, high], [i, i], linewidth=9, solid_capstyle="butt",
+                    color=plots.colour(i))
+        else:
+            ax.plot([low], [i], marker="D", markersize=9, color=plots.colour(i))
+        labels.append(f"{row['measure']}: {row['event']} [{row['source']}]")
+        when = _spoken_window(row)
+        spoken.append(f"{row['measure']} {row['event']}, {when} [{row['source']}]")
     ax.set_yticks(range(len(labels)), labels, fontsize=8)
     ax.invert_yaxis()
-    ax.set_xscale("log")
-    caption = ("Figure 1. Cited response windows after starting B12, one bar per source "
-               "statement, on a log time axis from hours to months.")
-    alt = "Horizontal bars, earliest at the top: " + "; ".join(labels) + "."
+    ax.set_xscale("symlog", linthresh=1, linscale=0.5)
+    ticks = [0, 1, 2, 3, 5, 7, 10, 14, 28, 61]
+    ax.set_xticks(ticks, [str(t) for t in ticks])
+    ax.set_xlim(0, 70)
+    caption = ("Figure 1. Cited response windows after starting B12, one row per source "
+               "statement (bars are ranges, diamonds single times). The axis is stretched so "
+               "that hours and months fit on one picture.")
+    alt = "Timeline, earliest first: " + "; ".join(spoken) + "."
     return fig, caption, alt
+
+
+def _spoken_window(row) -> str:
+    unit = row["time_unit"]
+    low, high = row["time_from"], row["time_to"]
+    if high == "":
+        return f"at about {float(low):g} {unit}s"
+    if float(low) == 0:
+        return f"within {float(high):g} {unit}{'' if float(high) == 1 else 's'}"
+    return f"{float(low):g}-{float(high):g} {unit}s"
 
 
 # --- synthetic cohort -------------------------------------------------------------------------
@@ -216,9 +251,9 @@ def _patient_rows(rng, spec, p: TimelineParameters) -> list[dict]:
                                p.wbc_platelets_normal_day.high + 1))
     plt_day = int(rng.integers(p.wbc_platelets_normal_day.low,
                                p.wbc_platelets_normal_day.high + 1))
-    mcv_day = float(rng.uniform(p.indices_normal_day.low, p.indices_normal_day.high))
+    mcv_day = p.indices_normal_day.high  # "within about 2 months": normal by then
     mcv_usual = float(rng.uniform(p.mcv_normal.low + 4, p.mcv_normal.high - 4))
-    plateau_day = float(rng.uniform(14, 28))  # iron runs out: synthetic scenario choice
+    plateau_day = float(rng.uniform(10, 18))  # iron runs out: synthetic scenario choice
     sources = _sources_by_measure(p)
     rows = []
     for day in OBSERVATION_DAYS:

@@ -27,21 +27,23 @@ def _shade(ax, measure: str, first_value: float, p: trajectories.TimelineParamet
     grey = plots.PALETTE["sky"]
     if measure == "reticulocytes":
         w, pk = p.retic_onset_day, p.retic_peak_day
-        ax.axvspan(w.low, w.high, color=grey, alpha=0.2, label=f"rise, day {w.low:g}-{w.high:g}")
+        ax.axvspan(w.low, w.high, color=grey, alpha=0.2,
+                   label=f"reticulocytosis, day {w.low:g}-{w.high:g}")
         ax.axvspan(pk.low, pk.high, facecolor="none", edgecolor=plots.PALETTE["black"],
                    hatch="//", alpha=0.5, label=f"peak, day {pk.low:g}-{pk.high:g}")
-        return (f"reticulocytes usually rise between day {w.low:g} and {w.high:g} "
-                f"[{w.source}] and peak around day {pk.low:g}-{pk.high:g} [{pk.source}]")
+        return (f"reticulocytosis usually between day {w.low:g} and {w.high:g} "
+                f"[{w.source}], peak around day {pk.low:g}-{pk.high:g} [{pk.source}]")
     if measure == "hb":
         start, rate = p.hb_rise_start_day, p.hb_rise_per_fortnight
-        days = [start.low, 28]
-        low = [first_value + rate.low / 14 * (d - start.low) for d in days]
-        high = [first_value + rate.high / 14 * (d - start.low) for d in days]
+        days = [0, 7, 14, 21, 28]
+        # envelope: earliest start at the fastest rate, latest start at the slowest rate
+        low = [first_value + rate.low / 14 * max(0.0, d - start.high) for d in days]
+        high = [first_value + rate.high / 14 * max(0.0, d - start.low) for d in days]
         ax.fill_between(days, low, high, color=grey, alpha=0.3,
                         label=f"{rate.low:g}-{rate.high:g} g/dL per fortnight")
-        return (f"haemoglobin starts rising by about day {start.low:g} [{start.source}] and "
-                f"then rises about {rate.low:g}-{rate.high:g} g/dL per fortnight [{rate.source}]"
-                " (shaded for the first 4 weeks from this patient's day-0 value)")
+        return (f"haemoglobin starts rising within {start.text()} [{start.source}] and then "
+                f"rises about {rate.low:g}-{rate.high:g} g/dL per fortnight [{rate.source}] "
+                "(shaded for the first 4 weeks from this patient's day-0 value)")
     if measure in ("wbc", "platelets"):
         w = p.wbc_platelets_normal_day
         ax.axvspan(w.low, w.high, color=grey, alpha=0.3,
