@@ -20,6 +20,17 @@ from b12course.quiz.progress import Progress
 
 PLACEHOLDER = "(choose a step)"
 _LABEL_STYLE = {"description_width": "initial"}
+#: Let long option labels wrap instead of overlapping (ipywidgets gives each a fixed height).
+STYLE = """<style>
+.b12-quiz .widget-radio-box label, .b12-quiz .widget-checkbox label {
+  height: auto; min-height: var(--jp-widgets-inline-height); line-height: 1.4;
+  white-space: normal; overflow: visible; display: flex; align-items: baseline; gap: 0.4em;
+  padding: 0.15em 0; }
+.b12-quiz .widget-radio-box label input, .b12-quiz .widget-checkbox input {
+  flex: none; order: -1; }
+.b12-quiz .widget-checkbox { height: auto; }
+.b12-quiz .widget-checkbox span { white-space: normal; overflow: visible; text-overflow: clip; }
+</style>"""
 
 
 def plain(text: str) -> str:
@@ -265,8 +276,9 @@ class QuizView(widgets.VBox):
             label = f"Question {n} of {len(questions)}." if several else ""
             view_class = CaseView if q.type == "case" else QuestionView
             self.items.append(view_class(q, store, label, on_result, on_notice))
-        heading = widgets.HTML(f"<h4>{html.escape(title)}</h4>")
+        heading = widgets.HTML(f"{STYLE}<h4>{html.escape(title)}</h4>")
         super().__init__([heading, self.notice, *self.items, self.score])
+        self.add_class("b12-quiz")
         self.update_score()
 
     @property
