@@ -1,0 +1,282 @@
+"""Body-store simulator: compare products, doses and maintenance intervals in a teaching model.
+
+The model is ``b12course.stores.simulate`` (first-order daily loss plus the retained share of each
+injection, both from cited tables). Products, doses and intervals offered here are the IM
+maintenance rows of ``data/regimens.csv`` for which ``data/retention.csv`` has data, so every
+choice traces to a source. TEACHING MODEL: never use it to choose a dose.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from types import SimpleNamespace
+
+import ipywidgets as widgets
+
+from b12course import plots
+
+CAVEAT = (
+    "ℹ️ <b>Teaching model, not a prediction.</b> It assumes the store loses a fixed share of "
+    "itself every day and keeps a fixed share of each injection, both taken from the cited "
+    "tables. Real people differ in store size, absorption and loss; the model ignores food "
+    "intake and the fact that a fuller store keeps less of a dose. Each product, dose and "
+    "interval offered comes from a cited row, but a combination you build (say a US dose at a "
+    "UK interval) may appear in no source. Never use it to choose a dose or an interval for a "
+    "patient."
+)
+YEARS = (("1 year", 365), ("2 years", 730), ("3 years", 1095))
+LOSS_CHOICES = (("intact (bile B12 reabsorbed)", "intact"),
+                ("absent (e.g. pernicious anaemia)", "absent"))
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
+
+
+def product_options() -> list[tuple[str, tuple[str, float]]]:
+    """(label, (product_id, dose_mcg)) for each IM maintenance dose with retention data."""
+    from b12course import data, products, stores, units
+
+    table = data.load("regimens")
+    rows = table[(table["phase"] == "maintenance") & table["route"].str.contains("IM", na=False)]
+    options: dict[tuple[str, float], str] = {}
+    for row in rows.itertuples():
+        if _blank(row.dose) or not _blank(row.dose_max):
+            continue
+        dose = units.convert(row.dose, row.dose_unit, "mcg")
+        substance = products.product(row.product_id)["substance"]
+        try:
+            stores.retained_fraction(substance, dose)
+        except ValueError:
+            continue
+        key = (row.product_id, dose)
+        if key not in options:
+            options[key] = f"{substance} {dose:g} micrograms ({row.region}) [{row.source}]"
+    return [(label, key) for key, label in options.items()]
+
+
+def interval_options() -> list[tuple[str, tuple[int, str, str]]]:
+    """(label, (amount, unit, source keys)) for every maintenance interval in regimens.csv."""
+    from b12course import data
+
+    table = data.load("regimens")
+    rows = table[(table["phase"].isin(["maintenance", "prophylaxis"]))
+                 & (table["pattern"] == "every")]
+    found: dict[tuple[int, str], list[str]] = {}
+    for row in rows.itertuples():
+        for amount in (row.interval, row.interval_max):
+            if _blank(amount):
+                continue
+            key = (int(amount), row.interval_unit)
+            found.setdefault(key, []).extend(k.strip() for k in row.source.split(";"))
+    order = {"day": 1, "week": 7, "month": 30, "year": 365}
+    ordered = sorted(found, key=lambda k: k[0] * order.get(k[1], 1))
+    return [(f"every {unit}" if n == 1 else f"every {n} {unit}s",
+             (n, unit, "; ".join(dict.fromkeys(found[(n, unit)])))) for n, unit in ordered]
+
+
+def store_options() -> list[tuple[str, float]]:
+    """(label, micrograms) starting stores read from body_stores.csv."""
+    from b12course import data, units
+
+    frame = data.load("body_stores").set_index("parameter")
+    low = frame.loc["store_minimum_healthy"]
+    most = frame.loc["store_most_estimates"]
+    return [
+        (f"lowest compatible with health [{low.source}]",
+         units.convert(low.value, low.unit, "mcg")),
+        (f"most estimates, lower end [{most.source}]", units.convert(most.value, most.unit, "mcg")),
+        (f"most estimates, upper end [{most.source}]",
+         units.convert(most.value_max, most.unit, "mcg")),
+    ]
+
+
+def maintenance_schedule(product_id: str, dose_mcg: float, every: tuple, days: int,
+                         start="2025-01-06"):
+    """Doses of one product at a fixed interval from day 0 (columns as Regimen.schedule())."""
+    import pandas as pd
+
+    amount, unit = every[0], every[1]
+    if amount <= 0:
+        raise ValueError("The interval must be above zero.")
+    first = pd.Timestamp(start)
+    end = first + pd.Timedelta(days=days)
+    step = {"day": lambda i: pd.Timedelta(days=amount * i),
+            "week": lambda i: pd.Timedelta(weeks=amount * i),
+            "month": lambda i: pd.DateOffset(months=amount * i),
+            "year": lambda i: pd.DateOffset(years=amount * i)}.get(unit)
+    if step is None:
+        raise ValueError(f"Unknown interval unit {unit!r}. Accepted: day, week, month, year.")
+    dates, i = [], 0
+    while (when := first + step(i)) <= end:
+        dates.append(when)
+        i += 1
+    return pd.DataFrame({"date": dates, "dose_mcg": float(dose_mcg), "product_id": product_id,
+                         "phase": "maintenance"})
+
+
+def run_scenario(product: tuple[str, float], every: tuple, days: int,
+                 initial_store_mcg: float, enterohepatic: str):
+    """The daily store for one scenario (DataFrame from stores.simulate)."""
+    from b12course import stores
+
+    product_id, dose = product
+    schedule = maintenance_schedule(product_id, dose, every, days)
+    frame = stores.simulate(schedule, days, initial_store_mcg=initial_store_mcg,
+                            enterohepatic=enterohepatic, start=schedule["date"].iloc[0])
+    if len(every) > 2:
+        frame.attrs["interval_source"] = every[2]
+    return frame
+
+
+def comparison_figure(results: dict):
+    """The store over time for each named scenario (one style per line, never colour alone)."""
+    fig, ax = plots.figure("Body store in a teaching model", "Days", "Modelled store (micrograms)")
+    for index, (name, frame) in enumerate(results.items()):
+        style = plots.style(index)
+        ax.plot(frame["day"], frame["store_mcg"], color=style["color"],
+                linestyle=style["linestyle"], label=name, linewidth=1.8)
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="best")
+    return fig
+
+
+def _alt(results: dict) -> str:
+    parts = [f"{name}: from {frame['store_mcg'].iloc[0]:.0f} to "
+             f"{frame['store_mcg'].iloc[-1]:.0f} micrograms over {int(frame['day'].iloc[-1])} "
+             f"days, lowest {frame['store_mcg'].min():.0f}" for name, frame in results.items()]
+    return "Line chart of the modelled body store. " + "; ".join(parts) + "."
+
+
+def summary_html(results: dict) -> str:
+    """A comparison table: doses, micrograms given and kept, store at the end, sources used."""
+    rows = []
+    for name, frame in results.items():
+        given = frame["dose_mcg"]
+        used = frame.attrs.get("retention_rows", {})
+        keys = [*used.values(), frame.attrs.get("loss_source", ""),
+                *frame.attrs.get("interval_source", "").split("; ")]
+        sources = "; ".join(dict.fromkeys(k for k in keys if k))
+        rows.append(
+            f"<tr><td>{html.escape(name)}</td><td>{int((given > 0).sum())}</td>"
+            f"<td>{given.sum():.0f}</td><td>{frame['retained_mcg'].sum():.0f}</td>"
+            f"<td>{frame['store_mcg'].iloc[-1]:.0f}</td><td>{html.escape(sources)}</td></tr>")
+    return ("<table><thead><tr><th>scenario</th><th>injections</th><th>micrograms given</th>"
+            "<th>micrograms kept (model)</th><th>store at end (model)</th>"
+            "<th>sources (retention; daily loss; interval)</th>"
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def retention_figure():
+    """Horizontal bars: share of an IM dose retained, by substance, dose and study."""
+    from b12course import stores
+
+    frame = stores.retention_table()
+    frame = frame[frame["substance"].isin(["hydroxocobalamin", "cyanocobalamin"])
+                  & frame["dose_max"].isna()]
+    frame = frame.sort_values(["substance", "dose_mcg", "source"]).reset_index(drop=True)
+    fig, ax = plots.figure("Share of an injected dose the body keeps", "Retained (% of the dose)",
+                           "", size=(8, 0.45 * len(frame) + 1.4))
+    labels = []
+    for index, row in enumerate(frame.itertuples()):
+        style = plots.style(0 if row.substance == "hydroxocobalamin" else 1)
+        ax.barh(index, row.retained_percent, color=style["color"],
+                hatch="" if row.substance == "hydroxocobalamin" else "//", edgecolor="black")
+        window = "" if _blank(row.hours) else f", {row.hours:g} h"
+        labels.append(f"{row.substance} {row.dose_mcg:g} mcg [{row.source}{window}]")
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_xlim(0, 100)
+    ax.invert_yaxis()
+    return fig
+
+
+def retention_alt() -> str:
+    """Alt text for the retention figure, computed from the table."""
+    from b12course import stores
+
+    frame = stores.retention_table()
+    parts = []
+    for substance in ("hydroxocobalamin", "cyanocobalamin"):
+        kept = frame.loc[frame["substance"] == substance, "retained_percent"]
+        parts.append(f"{substance} {kept.min():g}-{kept.max():g}% kept")
+    return ("Horizontal bar chart of the share of an injected dose retained, one bar per study "
+            "and dose: " + "; ".join(parts) + ".")
+
+
+def store_simulator() -> widgets.VBox:
+    """Build the simulator: two scenarios side by side, redrawn on change, never a traceback."""
+    wide = {"description_width": "initial"}
+    try:
+        product_choices, interval_choices = product_options(), interval_options()
+        start_choices = store_options()
+        problem = ""
+    except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
+        product_choices = interval_choices = start_choices = []
+        problem = f"❌ The simulator's tables could not be read ({type(exc).__name__})."
+
+    def pick(options, index):
+        return options[min(index, len(options) - 1)][1] if options else None
+
+    def scenario(letter, product_index, interval_index):
+        product = widgets.Dropdown(options=product_choices, value=pick(product_choices,
+                                                                       product_index),
+                                   description=f"{letter}: product and dose", style=wide,
+                                   layout=widgets.Layout(width="95%"))
+        interval = widgets.Dropdown(options=interval_choices,
+                                    value=pick(interval_choices, interval_index),
+                                    description=f"{letter}: interval", style=wide,
+                                    layout=widgets.Layout(width="95%"))
+        return product, interval
+
+    product_a, interval_a = scenario("A", 0, len(interval_choices) - 1)
+    product_b, interval_b = scenario("B", 1, 0)
+    start_store = widgets.Dropdown(options=start_choices, value=pick(start_choices, 0),
+                                   description="Starting store:", style=wide)
+    loss = widgets.Dropdown(options=LOSS_CHOICES, value="absent",
+                            description="Reabsorption of bile B12:", style=wide)
+    years = widgets.Dropdown(options=YEARS, value=730, description="Period:", style=wide)
+    status = widgets.HTML(problem)
+    figure = widgets.HTML()
+    table = widgets.HTML()
+
+    def redraw(_change=None) -> None:
+        if problem:
+            return
+        try:
+            results = {}
+            for letter, product, interval in (("A", product_a, interval_a),
+                                              ("B", product_b, interval_b)):
+                label = f"{letter}: {product.label.split(' [')[0]}, {interval.label}"
+                results[label] = run_scenario(product.value, interval.value, years.value,
+                                              start_store.value, loss.value)
+            fig = comparison_figure(results)
+            figure.value = plots.figure_html(
+                fig, caption="Modelled body store for scenarios A and B (teaching model; "
+                             "parameters from body_stores.csv and retention.csv).",
+                alt=_alt(results))
+            table.value = summary_html(results)
+            status.value = "✅ Redrawn for your choices."
+        except ValueError as exc:
+            figure.value = table.value = ""
+            status.value = f"ℹ️ {html.escape(str(exc))}"
+        except Exception as exc:  # noqa: BLE001 - a student must never see a traceback
+            figure.value = table.value = ""
+            status.value = ("❌ Sorry, this combination could not be simulated "
+                            f"({html.escape(type(exc).__name__)}). Try another choice.")
+
+    for control in (product_a, interval_a, product_b, interval_b, start_store, loss, years):
+        control.observe(redraw, names="value")
+    redraw()
+    box = widgets.VBox([
+        widgets.HTML("<b>Body-store simulator</b> (education only)"),
+        widgets.HTML(CAVEAT),
+        widgets.HBox([widgets.VBox([product_a, interval_a]),
+                      widgets.VBox([product_b, interval_b])]),
+        widgets.HBox([start_store, loss, years]),
+        status, figure, table,
+    ])
+    box.parts = SimpleNamespace(product_a=product_a, interval_a=interval_a, product_b=product_b,
+                                interval_b=interval_b, start_store=start_store, loss=loss,
+                                years=years, status=status, figure=figure, table=table)
+    return box
