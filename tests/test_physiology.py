@@ -88,3 +88,55 @@ def test_broken_table_fails_with_file_row_and_column(tmp_path, monkeypatch):
         monkeypatch.delenv("B12COURSE_DATA")
         physiology._table.cache_clear()
         references.load.cache_clear()
+
+
+def test_depletion_years_match_the_digest_worked_example():
+    # Digest 1.4 (DERIVED from IOM-1998): 3 mg -> 0.3 mg takes about 3.2 years at 0.2%/day and
+    # about 6.3 years at 0.1%/day; from 1 mg about 1.6 and 3.3 years.
+    table = physiology.years_to_depletion().set_index("starting store (mcg)")
+    intact = "years: " + physiology.SCENARIOS["intact"]
+    absent = "years: " + physiology.SCENARIOS["absent"]
+    assert table.loc[3000.0, absent] == 3.2 and table.loc[3000.0, intact] == 6.3
+    assert table.loc[1000.0, absent] == 1.6 and table.loc[1000.0, intact] == 3.3
+
+
+def test_depletion_curves_fall_twice_as_fast_without_bile_reabsorption():
+    curves = physiology.depletion_curves(years=2)
+    start = physiology.full_store_mcg()
+    by = {label: frame.set_index("day")["store_mcg"] for label, frame in
+          curves.groupby("scenario")}
+    intact, absent = by[physiology.SCENARIOS["intact"]], by[physiology.SCENARIOS["absent"]]
+    assert intact.iloc[0] == absent.iloc[0] == start
+    assert (intact.diff().dropna() < 0).all() and (absent.iloc[1:] < intact.iloc[1:]).all()
+    first_day_loss = (start - intact.loc[1], start - absent.loc[1])
+    assert first_day_loss[1] == pytest.approx(2 * first_day_loss[0])
+
+
+def test_depletion_figure_has_two_curves_and_alt_text_with_model_numbers():
+    import matplotlib.pyplot as plt
+
+    fig = physiology.depletion_figure()
+    assert len(fig.axes[0].get_lines()) == 3  # two curves + the minimum-store line
+    plt.close(fig)
+    alt = physiology.depletion_alt()
+    table = physiology.years_to_depletion()
+    row = table[table["starting store (mcg)"] == physiology.full_store_mcg()].iloc[0]
+    assert f"{row['years: ' + physiology.SCENARIOS['absent']]:g} years" in alt
+    assert "IOM-1998" in physiology.depletion_caption()
+
+
+def test_causes_follow_the_chain_and_each_appears_once():
+    from b12course import data
+
+    table = physiology.causes_by_step()
+    causes = data.load("causes")
+    assert table["cause"].is_unique
+    umbrellas = set(causes.loc[causes["failing_step"] == "several steps", "name"]) - set(
+        table["cause"])
+    assert len(table) == len(causes) - len(umbrellas)
+    chain_order = list(physiology.absorption_chain()["step"]) + ["several steps"]
+    positions = [chain_order.index(step) for step in table["step that fails"]]
+    assert positions == sorted(positions)
+    by_cause = dict(zip(table["cause"], table["step that fails"], strict=True))
+    assert by_cause["Autoimmune gastritis (pernicious anaemia)"] == "intrinsic factor"
+    assert by_cause["Nitrous oxide (N2O) exposure"] == "use in cells"

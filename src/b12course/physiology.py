@@ -157,3 +157,131 @@ ABSORPTION_ALT = (
     "runs back from the blood box to the terminal ileum box, "
     "labelled: bile returns B12 to the gut; taking it back up needs intrinsic factor."
 )
+
+
+# --- Body stores and depletion (numbers from body_stores.csv via b12course.stores) -------------
+
+DAYS_PER_YEAR = 365  # calendar arithmetic, not a clinical number (as in the digest)
+SCENARIOS = {
+    "intact": "with bile reabsorption (e.g. dietary lack)",
+    "absent": "without bile reabsorption (e.g. autoimmune gastritis)",
+}
+
+
+def _store_row(name: str):
+    from b12course import data
+
+    frame = data.load("body_stores")
+    rows = frame[frame["parameter"] == name]
+    if rows.empty:
+        raise ValueError(f"body_stores.csv has no parameter {name!r}.")
+    return rows.iloc[0]
+
+
+def _mcg(value: float, unit: str) -> float:
+    from b12course import units
+
+    return units.convert(value, unit, "mcg")
+
+
+def full_store_mcg() -> float:
+    """The upper end of 'most estimates' of the body store (IOM-1998), in micrograms."""
+    row = _store_row("store_most_estimates")
+    return _mcg(row["value_max"], row["unit"])
+
+
+def minimum_healthy_store_mcg() -> float:
+    """The lowest store estimated to be compatible with health (IOM-1998), in micrograms."""
+    row = _store_row("store_minimum_healthy")
+    return _mcg(row["value"], row["unit"])
+
+
+def depletion_curves(initial_store_mcg: float | None = None, years: float = 8) -> pd.DataFrame:
+    """Store (mcg) each day with no intake, with and without bile reabsorption (stores model)."""
+    from b12course import stores
+
+    start = full_store_mcg() if initial_store_mcg is None else initial_store_mcg
+    days = int(round(years * DAYS_PER_YEAR))
+    frames = []
+    for scenario, label in SCENARIOS.items():
+        frame = stores.simulate([], days, initial_store_mcg=start, enterohepatic=scenario)
+        frame["scenario"] = label
+        frame["daily_loss_percent"] = stores.loss_fraction(scenario) * 100
+        frame["source"] = frame.attrs["loss_source"]
+        frames.append(frame)
+    curves = pd.concat(frames, ignore_index=True)
+    curves["years"] = curves["day"] / DAYS_PER_YEAR
+    return curves[["scenario", "day", "years", "store_mcg", "daily_loss_percent", "source"]]
+
+
+def years_to_depletion() -> pd.DataFrame:
+    """Years from each cited store size down to the minimum healthy store (DERIVED, stores)."""
+    from b12course import stores
+
+    starts = []
+    for name in ("store_most_estimates", "store_hunt"):
+        row = _store_row(name)
+        for column in ("value", "value_max"):
+            starts.append((_mcg(row[column], row["unit"]), row["source"]))
+    floor = minimum_healthy_store_mcg()
+    records = []
+    for start, source in sorted(set(starts)):
+        if start <= floor:
+            continue
+        record = {"starting store (mcg)": start, "store source": source,
+                  "down to (mcg)": floor}
+        for scenario, label in SCENARIOS.items():
+            days = stores.depletion_days(start, floor, scenario)
+            record[f"days: {label}"] = round(days)
+            record[f"years: {label}"] = round(days / DAYS_PER_YEAR, 1)
+        records.append(record)
+    table = pd.DataFrame(records)
+    table["loss sources"] = "; ".join(dict.fromkeys(
+        stores.parameter(stores.LOSS[s])[2] for s in SCENARIOS))
+    return table
+
+
+def depletion_figure(initial_store_mcg: float | None = None, years: float = 8):
+    """The two depletion curves and the minimum healthy store line; returns the figure."""
+    from b12course import plots
+
+    curves = depletion_curves(initial_store_mcg, years)
+    fig, ax = plots.figure("B12 store after absorption stops (teaching model)",
+                           "Years after absorption stops", "Body store (micrograms)")
+    for i, (label, frame) in enumerate(curves.groupby("scenario", sort=False)):
+        loss = frame["daily_loss_percent"].iloc[0]
+        style = plots.style(i)
+        style["markevery"] = int(DAYS_PER_YEAR)
+        ax.plot(frame["years"], frame["store_mcg"], label=f"{label}: {loss:g}% a day", **style)
+    floor = minimum_healthy_store_mcg()
+    ax.axhline(floor, color=plots.PALETTE["black"], linestyle=":", linewidth=1.5)
+    ax.text(0.05, floor * 0.55, f"lowest healthy store, about {floor:g} micrograms",
+            ha="left", va="top", fontsize=9)
+    ax.set_ylim(0, None)
+    ax.set_xlim(0, years)
+    ax.legend(loc="upper right")
+    return fig
+
+
+def depletion_caption() -> str:
+    """Caption for the depletion figure, with the parameters it used and their sources."""
+    curves = depletion_curves(years=1)
+    start = curves["store_mcg"].iloc[0]
+    keys = "; ".join(dict.fromkeys(["IOM-1998", *curves["source"]]))
+    return (f"Figure 2. A store of {start:g} micrograms (upper end of most estimates) with no "
+            "absorption, losing a fixed share each day: about twice as fast without "
+            "reabsorption of bile B12. Teaching model, not a prediction for any one person. "
+            f"Sources: {keys}.")
+
+
+def depletion_alt() -> str:
+    """Alt text for the depletion figure, with the numbers computed from the same model."""
+    table = years_to_depletion()
+    start = full_store_mcg()
+    row = table[table["starting store (mcg)"] == start].iloc[0]
+    intact, absent = SCENARIOS["intact"], SCENARIOS["absent"]
+    return (f"Two falling curves starting at {start:g} micrograms. The solid curve, {intact}, "
+            f"falls slowly and reaches the dotted line at {minimum_healthy_store_mcg():g} "
+            f"micrograms after about {row['years: ' + intact]:g} years. The dashed curve, "
+            f"{absent}, falls about twice as fast and reaches it after about "
+            f"{row['years: ' + absent]:g} years.")
