@@ -171,9 +171,14 @@ def timeline_figure():
     from b12course import plots
 
     table = timeline_table("response")
-    table = table[(table["time_unit"] != "") & (table["time_from"] != "")].reset_index(drop=True)
+    table = table[(table["time_unit"] != "") & (table["time_from"] != "") & (table["amount"] == "")]
+    factors = table["time_unit"].map(_DAYS_PER)
+    starts = table["time_from"].astype(float) * factors
+    ends = table["time_to"].replace("", None).astype(float).fillna(starts / factors) * factors
+    table = table.assign(_start=starts, _end=ends).sort_values(["_end", "_start"], kind="stable")
+    table = table.reset_index(drop=True)
     fig, ax = plots.figure("When each response is expected, by source",
-                           "Days after the first injection (stretched below 1 day)", "",
+                           "Days after the first injection (log scale beyond day 1)", "",
                            size=(9, 5.5))
     labels, spoken = [], []
     for i, row in table.iterrows():
@@ -197,7 +202,7 @@ def timeline_figure():
     caption = ("Figure 1. Cited response windows after starting B12, one row per source "
                "statement (bars are ranges, diamonds single times). The axis is stretched so "
                "that hours and months fit on one picture.")
-    alt = "Timeline, earliest first: " + "; ".join(spoken) + "."
+    alt = "Timeline, ordered by the end of each window: " + "; ".join(spoken) + "."
     return fig, caption, alt
 
 
@@ -207,7 +212,8 @@ def _spoken_window(row) -> str:
     if high == "":
         return f"at about {float(low):g} {unit}s"
     if float(low) == 0:
-        return f"within {float(high):g} {unit}{'' if float(high) == 1 else 's'}"
+        span = f"{float(high):g} {unit}{'' if float(high) == 1 else 's'}"
+        return f"for up to {span}" if row["event"].startswith("still") else f"within {span}"
     return f"{float(low):g}-{float(high):g} {unit}s"
 
 
