@@ -106,6 +106,20 @@ def test_corrupt_file_is_kept_aside_and_a_fresh_one_started(isolated_quiz_progre
     assert "kept as" in widget.notice.value and kept[0].name in widget.notice.value
 
 
+def test_two_quizzes_opened_on_a_damaged_file_set_it_aside_once(isolated_quiz_progress):
+    isolated_quiz_progress.parent.mkdir(parents=True)
+    isolated_quiz_progress.write_text("{broken", encoding="utf-8")
+    first = quiz.show("00_start_here", ids=["00-mcg-in-1mg-ampoule"])
+    second = quiz.show("00_start_here", ids=["00-why-units"])
+    answer_first_question(first)
+    second.views[0].input.value = 0
+    second.views[0].check.click()
+    assert len(list(isolated_quiz_progress.parent.glob("progress.json.corrupt-*"))) == 1
+    saved = json.loads(isolated_quiz_progress.read_text(encoding="utf-8"))["questions"]
+    assert set(saved) == {"00-mcg-in-1mg-ampoule", "00-why-units"}
+    assert "saved to" in second.notice.value and "damaged" in second.notice.value
+
+
 def test_unwritable_location_still_checks_answers(tmp_path, monkeypatch):
     blocker = tmp_path / "a-file"
     blocker.write_text("x", encoding="utf-8")

@@ -85,6 +85,7 @@ class Progress:
         self.data = self._read()
 
     def _read(self) -> dict:
+        self.corrupt = False
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -123,13 +124,17 @@ class Progress:
 
     def record(self, result, bank: str = "") -> dict:
         """Save one attempt (a grading Result); re-reads first so other quizzes' saves are kept."""
+        pending = self.corrupt  # this store saw a damaged file when it was opened
         fresh = self._read()
-        if self.corrupt and self.path.exists():
+        if self.corrupt:
             kept = self._set_aside()
             self.notice = (f"ℹ️ The damaged progress file was kept as {html.escape(str(kept))} "
                            f"and a fresh one started at {html.escape(str(self.path))}.")
             self.corrupt = False
             fresh = _empty()
+        elif pending:  # another quiz already set the damaged file aside
+            self.notice = (f"ℹ️ The damaged progress file was set aside; progress is saved to "
+                           f"{html.escape(str(self.path))} again.")
         now = _now()
         old = fresh["questions"].get(result.question_id)
         score = float(result.score)

@@ -136,8 +136,7 @@ class QuestionView(widgets.VBox):
             try:
                 saved = store.record(result, bank=question.bank)
                 self.saved.value = _saved_text(saved)
-                if store.notice:
-                    on_notice(store.notice)
+                on_notice(store.notice)
             except OSError as exc:
                 reason = html.escape(exc.strerror or str(exc))
                 on_notice(f"ℹ️ Your answers are checked but progress could not be saved to "
