@@ -495,7 +495,8 @@ def _review(region: str) -> str:
         span = _g(row["time_from"]) + ("" if _blank(row["time_to"]) or
                                        row["time_to"] == row["time_from"]
                                        else f"-{_g(row['time_to'])}")
-        texts.append(f"{row['event']} about {span} {row['time_unit']}s after starting "
+        plural = "" if span == "1" else "s"
+        texts.append(f"{row['event']} about {span} {row['time_unit']}{plural} after starting "
                      f"({row['measure']}) [{row['source']}]")
     return "; ".join(texts)
 

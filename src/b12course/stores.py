@@ -163,8 +163,16 @@ def simulate(schedule, days: int, initial_store_mcg=None, enterohepatic: str = "
             if retained_fraction is not None:
                 fraction = retained_fraction
             else:
-                substance = products.product(product_id)["substance"] if product_id else ""
-                fraction, key, row_id = _lookup_retention(substance, dose, retention_source)
+                if not product_id:
+                    raise ValueError("The schedule has no product_id column, so the retained "
+                                     "share cannot be looked up; pass retained_fraction=....")
+                item = products.product(product_id)
+                if item["form"] != "injection":
+                    raise ValueError(f"Retention data are for IM injections only; {item['name']}"
+                                     f" is a {item['form']}. Pass retained_fraction=... to "
+                                     "simulate() to use your own value.")
+                fraction, key, row_id = _lookup_retention(item["substance"], dose,
+                                                          retention_source)
                 used[row_id] = key
             given += dose
             kept += dose * fraction
