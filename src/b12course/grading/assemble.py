@@ -81,6 +81,7 @@ def assemble(solution, student) -> Plan:
     plan.notebook.metadata = nbformat.from_dict(
         {"kernelspec": dict(solution.metadata.get("kernelspec", {}))})
     pending_answers: list[str] = []
+    last_answers: list[str] = []
     first_answer_seen = False
 
     def emit(cell_type: str, source: str, owner: str | None = None) -> int:
@@ -121,7 +122,11 @@ def assemble(solution, student) -> Plan:
             if gid:
                 plan.index_of[gid] = index
         if meta.get("grade"):
-            plan.answers_for[gid] = [gid] if is_answer else pending_answers
+            if is_answer:
+                plan.answers_for[gid] = [gid]
+            else:  # a second test of the same answer cell depends on that cell too
+                plan.answers_for[gid] = pending_answers or last_answers
+                last_answers = plan.answers_for[gid]
             pending_answers = []
         if gid:
             for source in extras.pop(gid, []):
