@@ -139,3 +139,14 @@ def test_command_line_rejects_bad_jobs(tmp_path):
                              "--out", str(tmp_path / "g.csv"), "--jobs", "0"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "--jobs must be 1 or more" in result.stderr
+
+
+def test_sample_submissions_cover_honest_and_hostile_kinds(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "b12course.cli", "exercises", "samples",
+                             "--out", str(tmp_path / "demo"), "-n", "10"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    folders = sorted(p.name for p in (tmp_path / "demo").iterdir())
+    assert len(folders) == 10 and folders[0] == "student01-correct"
+    assert not any((tmp_path / "demo" / "student10-empty").iterdir())
+    assert (tmp_path / "demo" / "student09-not-a-notebook" / "my_answers.docx").exists()

@@ -32,6 +32,15 @@ def _exercises(args: argparse.Namespace) -> int:
 
     src = Path(args.solutions) if args.solutions else None
     out = Path(args.out) if args.out else None
+    if args.action == "samples":
+        from b12course.grading import samples
+
+        if out is None:
+            print("b12course exercises samples: give --out FOLDER for the fake submissions")
+            return 2
+        made = samples.make_class(out, src, n=args.n)
+        print(f"{len(made)} generated (fake) student folders in {out}")
+        return 0
     if args.check:
         messages = exercises.check(src, out)
         for message in messages:
@@ -70,7 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("course-map", help="print the course map as Markdown (for the README)")
     p.set_defaults(func=_course_map)
     p = sub.add_parser("exercises", help="build exercises/ from solutions/ (or check it)")
-    p.add_argument("action", choices=["build"], help="build: write exercises/ from solutions/")
+    p.add_argument("action", choices=["build", "samples"],
+                   help="build: write exercises/ from solutions/; samples: write fake student "
+                        "submissions to --out (for trying the grader)")
+    p.add_argument("-n", type=int, default=14, help="samples: how many students (default 14)")
     p.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 if exercises/ differs from a fresh build")
     p.add_argument("--solutions", help="solution notebooks folder (default: solutions/)")
