@@ -94,8 +94,8 @@ def test_depletion_years_match_the_digest_worked_example():
     # Digest 1.4 (DERIVED from IOM-1998): 3 mg -> 0.3 mg takes about 3.2 years at 0.2%/day and
     # about 6.3 years at 0.1%/day; from 1 mg about 1.6 and 3.3 years.
     table = physiology.years_to_depletion().set_index("starting store (mcg)")
-    intact = "years: " + physiology.SCENARIOS["intact"]
-    absent = "years: " + physiology.SCENARIOS["absent"]
+    intact = "years (with bile reabsorption)"
+    absent = "years (without bile reabsorption)"
     assert table.loc[3000.0, absent] == 3.2 and table.loc[3000.0, intact] == 6.3
     assert table.loc[1000.0, absent] == 1.6 and table.loc[1000.0, intact] == 3.3
 
@@ -121,7 +121,7 @@ def test_depletion_figure_has_two_curves_and_alt_text_with_model_numbers():
     alt = physiology.depletion_alt()
     table = physiology.years_to_depletion()
     row = table[table["starting store (mcg)"] == physiology.full_store_mcg()].iloc[0]
-    assert f"{row['years: ' + physiology.SCENARIOS['absent']]:g} years" in alt
+    assert f"{row['years (without bile reabsorption)']:g} years" in alt
     assert "IOM-1998" in physiology.depletion_caption()
 
 
@@ -140,3 +140,14 @@ def test_causes_follow_the_chain_and_each_appears_once():
     by_cause = dict(zip(table["cause"], table["step that fails"], strict=True))
     assert by_cause["Autoimmune gastritis (pernicious anaemia)"] == "intrinsic factor"
     assert by_cause["Nitrous oxide (N2O) exposure"] == "use in cells"
+
+
+def test_readable_tables_show_full_text_and_plain_numbers():
+    from b12course import tables
+
+    html = tables.readable(physiology.causes_by_step()).to_html()
+    for cause in physiology.causes_by_step()["cause"]:
+        assert cause.replace("'", "&#x27;") in html or cause in html
+    days = tables.readable(physiology.dose_in_days_of_requirement(1000)).to_html()
+    assert f">{round(1000 / physiology.requirement('UK'))}<" in days
+    assert ".000000" not in tables.readable(physiology.requirements()).to_html()

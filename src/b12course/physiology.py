@@ -60,7 +60,7 @@ def dose_in_days_of_requirement(dose_mcg: float) -> pd.DataFrame:
     frame = requirements()
     adults = frame[frame["population"].str.startswith("adult")].copy()
     adults["dose_mcg"] = float(dose_mcg)
-    adults["days_of_requirement"] = (adults["dose_mcg"] / adults["mcg_per_day"]).round(0)
+    adults["days_of_requirement"] = (adults["dose_mcg"] / adults["mcg_per_day"]).round().astype(int)
     return adults[["region", "body", "measure", "mcg_per_day", "dose_mcg",
                    "days_of_requirement", "source"]].reset_index(drop=True)
 
@@ -230,10 +230,10 @@ def years_to_depletion() -> pd.DataFrame:
             continue
         record = {"starting store (mcg)": start, "store source": source,
                   "down to (mcg)": floor}
-        for scenario, label in SCENARIOS.items():
+        for scenario, short in (("intact", "with"), ("absent", "without")):
             days = stores.depletion_days(start, floor, scenario)
-            record[f"days: {label}"] = round(days)
-            record[f"years: {label}"] = round(days / DAYS_PER_YEAR, 1)
+            record[f"days ({short} bile reabsorption)"] = round(days)
+            record[f"years ({short} bile reabsorption)"] = round(days / DAYS_PER_YEAR, 1)
         records.append(record)
     table = pd.DataFrame(records)
     table["loss sources"] = "; ".join(dict.fromkeys(
@@ -282,6 +282,6 @@ def depletion_alt() -> str:
     intact, absent = SCENARIOS["intact"], SCENARIOS["absent"]
     return (f"Two falling curves starting at {start:g} micrograms. The solid curve, {intact}, "
             f"falls slowly and reaches the dotted line at {minimum_healthy_store_mcg():g} "
-            f"micrograms after about {row['years: ' + intact]:g} years. The dashed curve, "
-            f"{absent}, falls about twice as fast and reaches it after about "
-            f"{row['years: ' + absent]:g} years.")
+            f"micrograms after about {row['years (with bile reabsorption)']:g} years. The "
+            f"dashed curve, {absent}, falls about twice as fast and reaches it after about "
+            f"{row['years (without bile reabsorption)']:g} years.")

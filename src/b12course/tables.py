@@ -1,0 +1,23 @@
+"""Show a table in a notebook in full: no '...' truncation of long text, no index column."""
+
+from __future__ import annotations
+
+import math
+
+
+def _cell(value):
+    """Numbers without trailing zeros (1.5, 667), blanks for missing values, text unchanged."""
+    if isinstance(value, float):
+        return "" if math.isnan(value) else f"{value:g}"
+    return value
+
+
+def readable(frame, caption: str | None = None):
+    """A pandas Styler of ``frame`` that notebooks render as a plain, fully readable HTML table."""
+    styler = frame.style.hide(axis="index").format(_cell)
+    styler = styler.set_properties(**{"text-align": "left", "white-space": "normal",
+                                      "vertical-align": "top"})
+    styler = styler.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
+    if caption:
+        styler = styler.set_caption(caption)
+    return styler
