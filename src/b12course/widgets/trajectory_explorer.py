@@ -5,6 +5,7 @@ expected window shaded, so a student can see at a glance whether a response is o
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 
 import ipywidgets as widgets
 
@@ -81,6 +82,13 @@ def draw(patient_id: str, measure: str):
     return fig, caption, alt
 
 
+@lru_cache(maxsize=64)
+def _view(patient_id: str, measure: str) -> tuple[bytes, str, str]:
+    """PNG, caption and alt text for one view (cached: flipping back is instant)."""
+    fig, caption, alt = draw(patient_id, measure)
+    return plots.to_png(fig), caption, alt
+
+
 def trajectory_explorer() -> widgets.VBox:
     """Build the explorer; its callbacks close over their own widgets (no notebook globals)."""
     frame = trajectories.load()
@@ -96,8 +104,8 @@ def trajectory_explorer() -> widgets.VBox:
 
     def redraw(_change=None) -> None:
         try:
-            fig, text, alt = draw(patient.value, measure.value)
-            image.value = plots.to_png(fig)
+            png, text, alt = _view(patient.value, measure.value)
+            image.value = png
             caption.value = (f"<i>{html.escape(text)}</i><br><small>Image description: "
                              f"{html.escape(alt)}</small>")
         except Exception as error:  # a student never sees a traceback
