@@ -150,3 +150,26 @@ def test_sample_submissions_cover_honest_and_hostile_kinds(tmp_path):
     assert len(folders) == 10 and folders[0] == "student01-correct"
     assert not any((tmp_path / "demo" / "student10-empty").iterdir())
     assert (tmp_path / "demo" / "student09-not-a-notebook" / "my_answers.docx").exists()
+
+
+def test_course_solutions_get_full_marks_and_exercises_none(tmp_path):
+    """The real exercises: every solution passes its hidden tests when graded; a stub does not."""
+    import shutil
+
+    folders = []
+    for path in exercises.solution_paths():
+        folder = tmp_path / "class" / f"sol-{path.stem[:2]}"
+        folder.mkdir(parents=True)
+        shutil.copy(path, folder / path.name)
+        folders.append(folder)
+    first = exercises.solution_paths()[0]
+    (tmp_path / "class" / "stub").mkdir()
+    shutil.copy(exercises.exercises_dir() / first.name, tmp_path / "class" / "stub" / first.name)
+    result = runner.grade([tmp_path / "class"], tmp_path / "gb.csv", jobs=2, timeout=120)
+    auto = [r for r in result.rows if not r.manual]
+    solved = [r for r in auto if r.student.startswith("sol-")]
+    assert solved and all(r.status == "pass" for r in solved), \
+        [(r.grade_id, r.message) for r in solved if r.status != "pass"]
+    assert {r.student for r in solved} == {f.name for f in folders}
+    stub = [r for r in auto if r.student == "stub"]
+    assert stub and {r.status for r in stub} == {"unanswered"}
