@@ -386,6 +386,25 @@ def _05_no_response(answer):
                                "unique patient ids.")
 
 
+@task("03-recommend")
+def _03_recommend(answer):
+    from b12course import regimens
+
+    plan = regimens.recommend("autoimmune_gastritis", neurological=True, region="UK")
+    return checks.label(answer, plan.maintenance.regimen_id,
+                        hint="Call regimens.recommend('autoimmune_gastritis', neurological=True, "
+                             "region='UK') and read .maintenance.regimen_id.")
+
+
+@task("03-lifelong")
+def _03_lifelong(answer):
+    from b12course import regimens
+
+    plan = regimens.recommend("autoimmune_gastritis", neurological=True, region="UK")
+    return checks.truth(answer, plan.lifelong == "yes",
+                        hint="The returned regimen's .lifelong says 'yes' or not.")
+
+
 # ------------------------------------------------------------------ 06 safety and pitfalls
 SLIP_DOSE_MG = 1000  # the mis-written order in the scenario: "1000 mg" (synthetic)
 
