@@ -152,9 +152,14 @@ def needle_length_figure():
                 linestyle="-", linewidth=8, solid_capstyle="butt")
         ax.plot([low, row.length_max_mm], [index, index], linestyle="none",
                 marker=style["marker"], color="black", markersize=6)
+        inches = technique.inch_text(row.length_max_inch)
+        if low != row.length_max_mm:
+            inches = f"{technique.inch_text(row.length_min_inch)}-{inches}"
+        ax.annotate(f"{inches} inch", (row.length_max_mm, index), xytext=(8, 0),
+                    textcoords="offset points", va="center")
         labels.append(f"{_sex_label(row.sex)}, {band_text(row)}")
     ax.set_yticks(range(len(labels)), labels)
-    ax.set_xlim(left=0)
+    ax.set_xlim(0, table["length_max_mm"].max() * 1.3)
     ax.invert_yaxis()
     return fig
 
@@ -190,11 +195,24 @@ def site_volume_figure():
                 solid_capstyle="butt")
         ax.plot([row.volume_max_ml], [index], linestyle="none", marker=style["marker"],
                 color="black", markersize=6)
-        labels.append(f"{row.site} [{row.source}]")
+        site = "any site" if row.site == "any" else row.site
+        labels.append(f"{site} [{row.source}]")
     ax.set_yticks(range(len(labels)), labels)
     ax.set_xlim(left=0)
-    ax.invert_yaxis()
+    dose_ml = b12_dose_ml()
+    ax.axvline(dose_ml, color="black", linestyle=":", linewidth=1.5)
+    ax.annotate(f"one B12 ampoule ({dose_ml:g} mL)", (dose_ml, -0.9), xytext=(4, 0),
+                textcoords="offset points", fontsize=9, va="center")
+    ax.set_ylim(len(labels) - 0.5, -1.4)  # first row at the top, room for the label above it
     return fig
+
+
+def b12_dose_ml() -> float:
+    """Volume of one UK hydroxocobalamin ampoule, from products.csv (per_amount, per_unit)."""
+    from b12course import products
+
+    row = products.product("ohcbl-inj-uk")
+    return units.convert(float(row["per_amount"]), row["per_unit"], "mL")
 
 
 def site_volume_alt() -> str:
@@ -205,8 +223,10 @@ def site_volume_alt() -> str:
     parts = []
     for row in frame.itertuples():
         low = "" if str(row.volume_min_ml) == "nan" else f"{row.volume_min_ml:g} to "
-        parts.append(f"{row.site} {low}{row.volume_max_ml:g} mL ({row.source})")
-    return "Range bars of the largest volume per IM site by source: " + "; ".join(parts) + "."
+        site = "any site" if row.site == "any" else row.site
+        parts.append(f"{site} {low}{row.volume_max_ml:g} mL ({row.source})")
+    return ("Range bars of the largest volume per IM site by source: " + "; ".join(parts)
+            + f". A dotted line marks one B12 ampoule, {b12_dose_ml():g} mL.")
 
 
 def needle_selector() -> widgets.VBox:

@@ -63,10 +63,11 @@ def _draw_stems(ax, frame, start) -> None:
         style = plots.style(index)
         ax.vlines(days, 0, rows["dose_mcg"], colors=style["color"], linestyles=style["linestyle"],
                   linewidth=1.2)
+        count = f"{len(rows)} dose" + ("" if len(rows) == 1 else "s")
         ax.plot(days, rows["dose_mcg"], linestyle="none", marker=style["marker"],
-                color=style["color"], label=f"{phase} ({len(rows)} doses)")
-    ax.set_ylim(bottom=0)
-    ax.legend(loc="upper right")
+                color=style["color"], label=f"{phase} ({count})")
+    ax.set_ylim(0, frame["dose_mcg"].max() * 1.45)  # headroom so the legend hides no dose
+    ax.legend(loc="upper right", ncol=3)
 
 
 def timeline_figure(schedule, title: str = "", start=None):
@@ -118,8 +119,11 @@ def timeline_alt(schedule) -> str:
         first = (rows["date"].iloc[0] - start).days
         last = (rows["date"].iloc[-1] - start).days
         doses = ", ".join(f"{d:g}" for d in sorted(rows["dose_mcg"].unique()))
-        parts.append(f"{len(rows)} {phase} doses of {doses} micrograms between day {first} "
-                     f"and day {last}")
+        if len(rows) == 1:
+            parts.append(f"1 {phase} dose of {doses} micrograms on day {first}")
+        else:
+            parts.append(f"{len(rows)} {phase} doses of {doses} micrograms between day {first} "
+                         f"and day {last}")
     return "Dose timeline: " + "; then ".join(parts) + "."
 
 
