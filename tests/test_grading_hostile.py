@@ -53,6 +53,8 @@ def _class(root):
     scratch = variant(sol, a_one_answer="a_one = helper(base)")
     scratch.cells.insert(2, nbformat.v4.new_code_cell("def helper(x):\n    return 3 * x"))
     _save(students / "scratch", scratch)
+    _save(students / "patcher", variant(sol, a_one_answer=(
+        "import types\nchecks = types.SimpleNamespace()\nchecks.require = print\na_one = 6")))
     (students / "corrupt").mkdir()
     (students / "corrupt" / f"{ALPHA}.ipynb").write_text('{"cells": [', encoding="utf-8")
     (students / "pdf").mkdir()
@@ -212,3 +214,8 @@ def test_gradebook_and_summary_are_written(graded):
     summary = result.summary.read_text(encoding="utf-8")
     assert "student,correct,,3,4," in summary
     assert not [p for p in result.gradebook.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_code_that_rebinds_the_checks_is_flagged_for_review(graded):
+    row = rows_of(graded[3], "patcher")["a-one"]
+    assert "change the checking code" in row.message

@@ -9,6 +9,7 @@ order. Cells the student added (scratch work, helper code) run after the graded 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import nbformat
@@ -30,6 +31,8 @@ class Plan:
     #: grade_ids in the student's notebook that the exercise does not have
     unknown_ids: list[str] = field(default_factory=list)
     reordered: bool = False
+    #: the student's code seems to change the checking code (monkeypatching): flag for review
+    tampering: bool = False
     #: assembled cell index -> grade_id of the answer cell it belongs to (student code)
     owner_of: dict[int, str] = field(default_factory=dict)
 
@@ -43,6 +46,15 @@ def grade_ids(notebook) -> list[str]:
         if isinstance(gid, str) and gid:
             found.append(gid)
     return found
+
+
+_TAMPERING = re.compile(r"\b(checks|exercise_tasks|TASKS)\s*\.\s*\w+\s*=(?!=)|"
+                        r"setattr\(\s*(checks|exercise_tasks)|\bTASKS\s*\[|sys\.modules")
+
+
+def tampers(source: str) -> bool:
+    """True if code seems to rebind the self-check machinery (read as text, never run)."""
+    return bool(_TAMPERING.search(source))
 
 
 def _source(cell) -> str:
@@ -100,6 +112,8 @@ def assemble(solution, student) -> Plan:
         is_answer = bool(meta.get("solution"))
         if is_answer and not first_answer_seen:
             first_answer_seen = True
+            for source in extras.get(None, []):
+                plan.tampering = plan.tampering or tampers(source)
             for source in extras.pop(None, []):
                 emit("code", source, owner=None)
         if is_answer:
@@ -114,6 +128,8 @@ def assemble(solution, student) -> Plan:
                 source = ex_cell.source
             else:
                 source = _source(theirs)
+            if sol_cell.cell_type == "code" and tampers(source):
+                plan.tampering = True
             plan.index_of[gid] = emit(sol_cell.cell_type, source, owner=gid)
             if not meta.get("grade"):
                 pending_answers.append(gid)
@@ -129,6 +145,8 @@ def assemble(solution, student) -> Plan:
                 last_answers = plan.answers_for[gid]
             pending_answers = []
         if gid:
+            for source in extras.get(gid, []):
+                plan.tampering = plan.tampering or tampers(source)
             for source in extras.pop(gid, []):
                 emit("code", source, owner=gid if is_answer else None)
     for sources in extras.values():  # anchors never reached (should not happen)

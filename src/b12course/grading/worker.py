@@ -172,6 +172,8 @@ def analyse(student: str, exercise: str, solution, plan: assemble.Plan, stopped,
     notes = []
     if plan.reordered:
         notes.append("cells were reordered; graded in the exercise's order")
+    if plan.tampering:
+        notes.append("the answer code seems to change the checking code: check by hand")
     if plan.unknown_ids:
         notes.append("unknown grade_id(s): " + ", ".join(sorted(plan.unknown_ids)))
     note = f" ({'; '.join(notes)})" if notes else ""
