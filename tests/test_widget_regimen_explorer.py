@@ -152,3 +152,15 @@ def test_compare_figure_draws_one_panel_per_regimen():
     assert [ax.get_title(loc="left") for ax in fig.axes] == ["UK", "US"]
     with pytest.raises(ValueError):
         rx.compare_figure({})
+
+
+@pytest.mark.parametrize(("cause", "neurological", "region"),
+                         [("autoimmune_gastritis", False, "UK"),
+                          ("autoimmune_gastritis", True, "UK")])
+def test_students_see_the_explorers_controls_not_programming_terms(explorer, cause,
+                                                                     neurological, region):
+    _set(explorer.parts, cause, neurological, region)
+    details = explorer.parts.details.value
+    assert "schedule()" not in details and "open_phase_days" not in details
+    assert "ranges=" not in details
+    assert "Where a source gives a range" in details or "Loading with no fixed end" in details
