@@ -173,3 +173,13 @@ def test_course_solutions_get_full_marks_and_exercises_none(tmp_path):
     assert {r.student for r in solved} == {f.name for f in folders}
     stub = [r for r in auto if r.student == "stub"]
     assert stub and {r.status for r in stub} == {"unanswered"}
+
+
+def test_a_class_folder_with_a_loose_index_file_still_splits_by_student(tmp_path):
+    for name in ("ann", "ben"):
+        (tmp_path / "cls" / name / "data").mkdir(parents=True)
+        (tmp_path / "cls" / name / f"{ALPHA}.ipynb").write_text("{}")
+    (tmp_path / "cls" / "index.csv").write_text("student\nann\nben\n")
+    subs = discover.discover([tmp_path / "cls"], KNOWN)
+    assert [(s.student, s.label, s.problem) for s in subs] == [
+        ("ann", ALPHA, None), ("ben", ALPHA, None), ("cls", "index.csv", "not-a-notebook")]

@@ -2,8 +2,9 @@
 
 The rules (also in instructors/README.md):
 
-* a FOLDER that holds files is one student's submission; the folder name is the student;
-* a FOLDER that holds only folders is a class: each sub-folder is one student;
+* a FOLDER that holds a notebook (or nothing but files) is one student; its name is the student;
+* a FOLDER that holds sub-folders and no notebook is a class: each sub-folder is one student
+  (loose files beside them, such as a platform's index, get a row of their own);
 * a FILE named ``STUDENT__NN_slug_exercises.ipynb`` belongs to STUDENT (double underscore);
   any other file belongs to the folder it sits in;
 * the exercise is read from the file name (``NN_slug_exercises`` anywhere in it, so
@@ -76,9 +77,13 @@ def discover(paths: list[Path], known: set[str]) -> list[Submission]:
             found.append(_file(path.resolve().parent.name, path, known))
         elif path.is_dir():
             entries = [p for p in path.iterdir() if _visible(p)]
-            if entries and all(p.is_dir() for p in entries):
-                for sub in sorted(entries):
+            folders = sorted(p for p in entries if p.is_dir())
+            notebooks = [p for p in entries if p.is_file() and p.suffix.lower() == ".ipynb"]
+            if folders and not notebooks:  # a class: one sub-folder per student
+                for sub in folders:
                     found.extend(_student_folder(sub, known))
+                for stray in sorted(p for p in entries if p.is_file()):
+                    found.append(_file(path.name, stray, known))
             else:
                 found.extend(_student_folder(path, known))
         else:

@@ -13,7 +13,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "submissions", nargs="+",
         help="student folders (folder name = student), files named "
-             "STUDENT__NN_slug_exercises.ipynb, or a class folder holding student folders")
+             "STUDENT__NN_slug_exercises.ipynb, or a class folder of student folders")
     parser.add_argument("--out", required=True, help="gradebook CSV to write (one row per "
                         "student x task); totals and item analysis go to OUT_summary.csv")
     parser.add_argument("--jobs", type=int, default=1,
