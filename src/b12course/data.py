@@ -386,6 +386,21 @@ def load(name: str):
     return frame.copy()
 
 
+_RECORDS: dict[tuple[str, str], tuple[int, list]] = {}
+
+
+def records(name: str) -> list[dict]:
+    """The named table as a list of row dicts (cached like load(); treat them as read-only)."""
+    frame = load(name)
+    key = (str(data_dir()), name)
+    stamp = _CACHE[key][0]
+    cached = _RECORDS.get(key)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, frame.to_dict("records"))
+        _RECORDS[key] = cached
+    return cached[1]
+
+
 def sources(value) -> list[str]:
     """'A; B' -> ['A', 'B']: the source keys of a row."""
     return _split(value)

@@ -336,28 +336,32 @@ def _positive_int(value, name: str) -> int:
 
 
 def _frames():
+    """(regimen rows, products by id, causes by id) as plain dicts (cached by data.records)."""
     from b12course import data
 
-    return data.load("regimens"), data.load("products"), data.load("causes")
+    return (data.records("regimens"),
+            {p["product_id"]: p for p in data.records("products")},
+            {c["cause_id"]: c for c in data.records("causes")})
 
 
 def cause_name(cause: str) -> str:
     """The plain-English name of a cause from causes.csv."""
-    causes = _frames()[2]
-    rows = causes[causes["cause_id"] == cause]
-    return rows["name"].iloc[0] if not rows.empty else cause
+    row = _frames()[2].get(cause)
+    return row["name"] if row else cause
 
 
 def causes():
     """The eight causes recommend() accepts, with mechanism and usual route (from causes.csv)."""
-    frame = _frames()[2]
+    from b12course import data
+
+    frame = data.load("causes")
     return frame[frame["cause_id"].isin(CAUSES)].reset_index(drop=True)
 
 
 def _phase_from_row(row, products) -> Phase:
     from b12course import units
 
-    product = products[products["product_id"] == row["product_id"]]
+    product = products.get(row["product_id"])
     dose = _num(row["dose"])
     dose_max = _num(row["dose_max"])
     unit = row["dose_unit"]
@@ -369,7 +373,7 @@ def _phase_from_row(row, products) -> Phase:
     return Phase(
         regimen_id=row["regimen_id"], guideline=row["guideline"], region=row["region"],
         phase=row["phase"], step=int(row["step"]), product_id=row["product_id"],
-        product=product["name"].iloc[0] if not product.empty else "",
+        product=product["name"] if product else "",
         route=row["route"], dose_mcg=dose, dose_max_mcg=dose_max, dose_as_written=as_written,
         pattern=row["pattern"], interval=_num(row["interval"]),
         interval_max=_num(row["interval_max"]), interval_unit=row["interval_unit"],
@@ -384,11 +388,11 @@ def _phase_from_row(row, products) -> Phase:
 
 def phase(regimen_id: str) -> Phase:
     """One row of regimens.csv as a Phase (for notebooks that show a specific source)."""
-    frame, products, _ = _frames()
-    rows = frame[frame["regimen_id"] == regimen_id]
-    if rows.empty:
+    rows, products, _ = _frames()
+    match = [r for r in rows if r["regimen_id"] == regimen_id]
+    if not match:
         raise ValueError(f"Unknown regimen_id {regimen_id!r}. See data/regimens.csv.")
-    return _phase_from_row(rows.iloc[0], products)
+    return _phase_from_row(match[0], products)
 
 
 def _check(cause, neurological, region) -> tuple[str, bool, str]:
@@ -435,8 +439,8 @@ def _pick_reference(rows, phase_name: str, cause: str):
 def recommend(cause: str, neurological: bool, region: str = "UK") -> Regimen:
     """What the sources say for a cause (see CAUSES), neurological status and region (UK/US)."""
     cause, neurological, region = _check(cause, neurological, region)
-    frame, products, causes_frame = _frames()
-    rows = [r for _, r in frame.iterrows() if _applies(r, cause, neurological, region)]
+    all_rows, products, causes_by_id = _frames()
+    rows = [r for r in all_rows if _applies(r, cause, neurological, region)]
     usable = [r for r in rows if r["status"] != "unverified"]
     loading_rows = _pick_reference(usable, "loading", cause)
     maint_rows = _pick_reference(usable, "maintenance", cause)
@@ -452,7 +456,7 @@ def recommend(cause: str, neurological: bool, region: str = "UK") -> Regimen:
                            and r["phase"] in ("loading", "maintenance", "treatment")])
     statements = phases([r for r in usable if r["phase"] == "statement"])
     unverified = phases([r for r in rows if r["status"] == "unverified"])
-    cause_row = causes_frame[causes_frame["cause_id"] == cause].iloc[0]
+    cause_row = causes_by_id[cause]
     lifelong, lifelong_note = _lifelong(cause_row, maintenance, statements, region)
     uncertainty = _uncertainty(cause, neurological, region, rows, loading, maintenance,
                                alternatives, unverified)
@@ -485,13 +489,10 @@ def _lifelong(cause_row, maintenance, statements, region) -> tuple[str, str]:
 def _review(region: str) -> str:
     from b12course import data
 
-    try:
-        frame = data.load("response_timeline")
-    except (ValueError, FileNotFoundError):
-        return ""
-    rows = frame[(frame["kind"] == "review") & frame["region"].isin([region, "any"])]
+    rows = [r for r in data.records("response_timeline")
+            if r["kind"] == "review" and r["region"] in (region, "any")]
     texts = []
-    for _, row in rows.iterrows():
+    for row in rows:
         span = _g(row["time_from"]) + ("" if _blank(row["time_to"]) or
                                        row["time_to"] == row["time_from"]
                                        else f"-{_g(row['time_to'])}")

@@ -154,6 +154,7 @@ def simulate(schedule, days: int, initial_store_mcg=None, enterohepatic: str = "
     k = loss_fraction(enterohepatic)
     by_day, start = _doses_by_day(schedule, start)
     used: dict[str, str] = {}
+    lookups: dict[tuple, float] = {}
     rows = []
     for day in range(days + 1):
         if day:
@@ -162,6 +163,8 @@ def simulate(schedule, days: int, initial_store_mcg=None, enterohepatic: str = "
         for dose, product_id in by_day.get(day, []):
             if retained_fraction is not None:
                 fraction = retained_fraction
+            elif (product_id, dose) in lookups:
+                fraction = lookups[(product_id, dose)]
             else:
                 if not product_id:
                     raise ValueError("The schedule has no product_id column, so the retained "
@@ -174,6 +177,7 @@ def simulate(schedule, days: int, initial_store_mcg=None, enterohepatic: str = "
                 fraction, key, row_id = _lookup_retention(item["substance"], dose,
                                                           retention_source)
                 used[row_id] = key
+                lookups[(product_id, dose)] = fraction
             given += dose
             kept += dose * fraction
         store += kept
