@@ -19,7 +19,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
 import warnings
 from pathlib import Path
@@ -182,8 +184,12 @@ class LabServer:
         request = urllib.request.Request(
             f"{self.url}{path}", method=method,
             headers={"Authorization": f"token {self.token}"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            body = response.read()
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                body = response.read()
+        except urllib.error.HTTPError as error:
+            detail = error.read().decode("utf-8", errors="replace")[:500]
+            raise RuntimeError(f"{method} {path} -> HTTP {error.code}: {detail}") from None
         return json.loads(body) if body else {}
 
     def notebook(self, name: str) -> dict:
@@ -192,7 +198,7 @@ class LabServer:
 
     def shutdown_kernels(self, name: str | None = None) -> None:
         """Shut down the kernels of one notebook (or all) so finished notebooks free the CPU."""
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, RuntimeError):
             for session in self.api("GET", "/api/sessions"):
                 if name is None or session.get("path") == name:
                     self.api("DELETE", f"/api/sessions/{session['id']}")
@@ -307,6 +313,9 @@ class NotebookPage:
     def __init__(self, server: LabServer, browser, name: str):
         self.server = server
         self.name = name
+        if not (server.root / name).exists():
+            raise FileNotFoundError(f"{name} is not among the notebooks copied when the "
+                                    f"server started ({server.root})")
         NotebookPage._counter += 1
         self.page = browser.new_page(viewport={"width": 1280, "height": 900})
         self.page.set_default_timeout(30_000)
@@ -319,9 +328,11 @@ class NotebookPage:
             timeout=90_000)
 
     def close(self) -> None:
+        """Close the page; its kernel shuts down in the background (that can take seconds)."""
         with contextlib.suppress(Exception):
             self.page.close()
-        self.server.shutdown_kernels(self.name)
+        threading.Thread(target=self.server.shutdown_kernels, args=(self.name,),
+                         daemon=True).start()
 
     def menu(self, menu: str, item: str) -> None:
         exact = re.compile(rf"^\s*{re.escape(menu)}\s*$")
@@ -385,7 +396,7 @@ class NotebookPage:
             self.page.wait_for_function(_WIDGETS_SETTLED_JS, arg=expected,
                                         timeout=WIDGET_RENDER_TIMEOUT_MS)
         dom_cells = self.cells()
-        found = []
+        found, not_run = [], []
         if len(dom_cells) != len(model_cells):
             found.append(f"{self.name}: the page shows {len(dom_cells)} cells but the notebook "
                          f"has {len(model_cells)}")
@@ -395,7 +406,7 @@ class NotebookPage:
                 continue
             source = "".join(cell["source"]).strip()
             if source and cell.get("execution_count") is None:
-                found.append(f"{where}: did not run (Run All stopped before it)")
+                not_run.append(str(i + 1))
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
                     found.append(f"{where}: raised {output.get('ename')}: "
@@ -412,6 +423,10 @@ class NotebookPage:
             if dom["rendered"] < wanted and not dom["widgetErrors"]:
                 found.append(f"{where}: {wanted} widget output(s) but {dom['rendered']} "
                              "rendered (is the ipywidgets front end installed and matching?)")
+        if not_run:
+            cells = ", ".join(not_run)
+            found.append(f"{self.name}: cell{'s' if len(not_run) > 1 else ''} {cells} did not "
+                         "run (Run All stops at the first error)")
         log = self.log_console_messages()
         if log:
             found.append(f"{self.name}: the Log Console reports (a widget callback raised?): "
@@ -435,16 +450,35 @@ class NotebookPage:
         return path
 
 
+@pytest.fixture(scope="module")
+def kept_notebooks(lab_server, chromium):
+    """Notebooks already opened and run in this module, kept open for later interaction tests."""
+    kept: dict[str, NotebookPage] = {}
+    yield kept
+    for page in kept.values():
+        page.close()
+
+
 @pytest.fixture
-def open_notebook(lab_server, chromium):
-    """Factory: open a served notebook in a fresh page; pages and kernels close after the test."""
+def run_notebook(lab_server, chromium, kept_notebooks):
+    """Factory: open a served notebook and Run All (or reuse the page a test already ran).
+
+    ``keep=True`` keeps the page (and its kernel) for later tests in the module, so a notebook
+    that an interaction test drives is opened and run once, not twice.
+    """
     opened: list[NotebookPage] = []
 
-    def open_(name: str) -> NotebookPage:
+    def run(name: str, keep: bool = False) -> NotebookPage:
+        if name in kept_notebooks:
+            return kept_notebooks[name]
         page = NotebookPage(lab_server, chromium, name)
-        opened.append(page)
+        if keep:
+            kept_notebooks[name] = page
+        else:
+            opened.append(page)
+        page.run_all()
         return page
 
-    yield open_
+    yield run
     for page in opened:
         page.close()

@@ -35,70 +35,63 @@ def _source_index(notebook: dict, needle: str) -> int | None:
     return None
 
 
-def _require_notebook(name: str) -> None:
+def _require_notebook(lab_server, name: str) -> None:
     """Skip, naming the notebook, only while it does not exist; once it exists the test runs."""
-    if not (REPO_ROOT / "notebooks" / name).exists():
+    if not (lab_server.root / name).exists():
         pytest.skip(f"notebooks/{name} does not exist yet; this check runs once it does")
 
 
+# Notebooks the interaction tests below drive: their run pages are kept, not run twice.
+INTERACTIVE = {"00_start_here.ipynb", "02_diagnosis_and_labs.ipynb", "03_regimens_by_cause.ipynb"}
+
+
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_runs_and_every_widget_renders(name, open_notebook, screenshot_dir):
-    notebook = open_notebook(name)
-    notebook.run_all()
+def test_notebook_runs_and_every_widget_renders(name, run_notebook, screenshot_dir):
+    notebook = run_notebook(name, keep=name in INTERACTIVE)
     problems = notebook.problems()
     notebook.screenshot(screenshot_dir)
     assert not problems, "\n".join(problems)
 
 
-def test_the_checker_names_notebook_and_cell_of_a_broken_widget(lab_server, open_notebook):
-    """Deliberately broken notebook: the same check must fail, naming notebook and cell."""
-    cells = [
-        nbformat.v4.new_markdown_cell("# A deliberately broken notebook"),
-        nbformat.v4.new_code_cell("import ipywidgets as widgets\nwidgets.Button(description='OK')"),
-        # what a front end that cannot load the kernel's widget model shows
-        nbformat.v4.new_code_cell(
-            "from IPython.display import display\n"
-            "display({'application/vnd.jupyter.widget-view+json': {'model_id': 'no-such-model',"
-            " 'version_major': 2, 'version_minor': 0}, 'text/plain': 'VBox()'}, raw=True)"),
-        nbformat.v4.new_code_cell("raise ValueError('a cell that raises')"),
-        nbformat.v4.new_code_cell("1 + 1"),
-    ]
-    broken = nbformat.v4.new_notebook(cells=cells)
-    broken.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
-                                     "language": "python"}
-    nbformat.write(broken, lab_server.root / "zz_broken_widget.ipynb")
-
-    notebook = open_notebook("zz_broken_widget.ipynb")
-    notebook.run_all()
-    report = "\n".join(notebook.problems())
-
-    assert "zz_broken_widget.ipynb, cell 2" not in report, report  # the working widget passes
-    assert "zz_broken_widget.ipynb, cell 3: the browser shows 'Error displaying widget" in report
-    assert "zz_broken_widget.ipynb, cell 4: raised ValueError: a cell that raises" in report
-    assert "zz_broken_widget.ipynb, cell 5: did not run" in report
+def _write_notebook(path, sources: list[str]) -> None:
+    cells = [nbformat.v4.new_markdown_cell("# A deliberately broken notebook")]
+    cells += [nbformat.v4.new_code_cell(source) for source in sources]
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                       "language": "python"}
+    nbformat.write(notebook, path)
 
 
-def test_a_widget_callback_that_raises_is_reported(lab_server, open_notebook):
-    """A click whose callback raises shows nothing in the cell; the Log Console must catch it."""
-    cells = [nbformat.v4.new_code_cell(
+def test_the_check_names_notebook_and_cell_of_broken_widgets(lab_server, run_notebook):
+    """Deliberately broken widgets and cells: the same check must fail, naming notebook and cell."""
+    _write_notebook(lab_server.root / "zz_broken.ipynb", [
+        # cell 2: renders fine, but its callback raises when clicked
         "import ipywidgets as widgets\n"
         "button = widgets.Button(description='Explode')\n"
         "def explode(_):\n"
         "    raise RuntimeError('callback exploded')\n"
         "button.on_click(explode)\n"
-        "button")]
-    broken = nbformat.v4.new_notebook(cells=cells)
-    broken.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
-                                     "language": "python"}
-    nbformat.write(broken, lab_server.root / "zz_raising_callback.ipynb")
+        "button",
+        # cell 3: what a front end that cannot load the kernel's widget model shows
+        "from IPython.display import display\n"
+        "display({'application/vnd.jupyter.widget-view+json': {'model_id': 'no-such-model',"
+        " 'version_major': 2, 'version_minor': 0}, 'text/plain': 'VBox()'}, raw=True)",
+        "raise ValueError('a cell that raises')",  # cell 4
+        "1 + 1",  # cell 5: never runs, Run All stops at cell 4
+    ])
+    notebook = run_notebook("zz_broken.ipynb")
+    report = "\n".join(notebook.problems())
 
-    notebook = open_notebook("zz_raising_callback.ipynb")
-    notebook.run_all()
-    assert notebook.problems() == []
-    notebook.cell(0).locator("button.jupyter-button", has_text="Explode").click()
+    assert "zz_broken.ipynb, cell 2" not in report, report  # the working widget passes
+    assert "zz_broken.ipynb, cell 3: the browser shows 'Error displaying widget" in report, report
+    assert "zz_broken.ipynb, cell 4: raised ValueError: a cell that raises" in report, report
+    assert "zz_broken.ipynb: cell 5 did not run" in report, report
+
+    # A raising callback shows nothing in its cell; the Log Console must catch it.
+    notebook.cell(1).locator("button.jupyter-button", has_text="Explode").click()
     notebook.page.locator(".jp-LogConsoleStatusItem:not(.lm-mod-hidden)").wait_for()
-    report = "\n".join(notebook.callback_errors(0))
-    assert "zz_raising_callback.ipynb, cell 1: a widget callback raised" in report, report
+    report = "\n".join(notebook.callback_errors(1))
+    assert "zz_broken.ipynb, cell 2: a widget callback raised" in report, report
     assert "callback exploded" in report, report
 
 
@@ -121,75 +114,118 @@ def _feedback(box):
     return box.locator(":scope > .widget-hbox + .widget-html")
 
 
-def test_start_quiz_marks_wrong_then_right_and_the_score_moves(lab_server, open_notebook):
+def _open_and_find(run_notebook, name: str, needle: str):
+    """The run notebook; (page, 0-based index, cell locator, 'name, cell N') of `needle`."""
+    notebook = run_notebook(name)
+    index = _source_index(notebook.save(), needle)
+    assert index is not None, f"{name}: no code cell contains {needle!r}"
+    cell = notebook.cell(index)
+    # JupyterLab skips laying out cells far off screen (content-visibility), and Playwright
+    # only acts on laid-out elements: bring the cell into view first.
+    cell.scroll_into_view_if_needed()
+    return notebook, index, cell, f"{name}, cell {index + 1}"
+
+
+def test_start_quiz_marks_wrong_then_right_and_the_score_moves(lab_server, run_notebook):
     from b12course.quiz import load_bank
     from b12course.quiz.grading import HEADLINES
     from b12course.quiz.widgets import plain
 
     bank = load_bank("00_start_here")
     total = len(bank.questions)
+    notebook, index, cell, where = _open_and_find(
+        run_notebook, "00_start_here.ipynb", 'quiz.show("00_start_here"')
+
+    # single choice: wrong, then right; the running score moves only for the right one
     number, question = next((n, q) for n, q in enumerate(bank.questions, start=1)
                             if q.type == "multiple_choice")
-    wrong = plain(next(c.answer for c in question.choices if not c.correct))
-    right = plain(next(c.answer for c in question.choices if c.correct))
-
-    notebook = open_notebook("00_start_here.ipynb")
-    notebook.run_all()
-    index = _source_index(notebook.save(), 'quiz.show("00_start_here"')
-    assert index is not None, "00_start_here.ipynb: no cell calls quiz.show(\"00_start_here\")"
-    where = f"00_start_here.ipynb, cell {index + 1}, question {question.id}"
-    cell = notebook.cell(index)
     box = _question_box(notebook, cell, number, total)
     feedback = _feedback(box)
+    check = box.locator("button.jupyter-button", has_text="Check")
+    score_line = cell.locator(".widget-html", has_text="Score:").last
     before = _score(cell)
 
-    box.locator(".widget-radio-box label", has_text=wrong).click()
-    box.locator("button.jupyter-button", has_text="Check").click()
-    expect(feedback, f"{where}: a wrong answer must say so").to_contain_text(
+    box.locator(".widget-radio-box label", has_text=plain(
+        next(c.answer for c in question.choices if not c.correct))).click()
+    check.click()
+    expect(feedback, f"{where}, {question.id}: a wrong answer must say so").to_contain_text(
         HEADLINES["incorrect"])
-    expect(cell.locator(".widget-html", has_text="Score:").last).to_contain_text(
-        f"{before[1] + 1} attempted")
-    after_wrong = _score(cell)
-    assert after_wrong[0] == before[0], f"{where}: a wrong answer raised the score"
+    expect(score_line).to_contain_text(f"{before[1] + 1} attempted")
+    assert _score(cell)[0] == before[0], f"{where}: a wrong answer raised the score"
 
-    box.locator(".widget-radio-box label", has_text=right).click()
-    box.locator("button.jupyter-button", has_text="Check").click()
-    expect(feedback, f"{where}: the right answer must say so").to_contain_text(
+    box.locator(".widget-radio-box label", has_text=plain(
+        next(c.answer for c in question.choices if c.correct))).click()
+    check.click()
+    expect(feedback, f"{where}, {question.id}: the right answer must say so").to_contain_text(
         HEADLINES["correct"])
-    expect(cell.locator(".widget-html", has_text="Score:").last).to_contain_text(
+    expect(score_line, f"{where}: the score must count the right answer").to_contain_text(
         f"Score: {before[0] + 1} of")
-    assert notebook.callback_errors(index) == []
 
-
-def test_start_quiz_numeric_answer_typed_in_the_browser(lab_server, open_notebook):
-    """Typed text reaches the kernel on Check (the box only syncs when it loses focus)."""
-    from b12course.quiz import load_bank
-    from b12course.quiz.grading import HEADLINES
-
-    bank = load_bank("00_start_here")
-    total = len(bank.questions)
+    # numeric with a unit: typed text reaches the kernel when Check is pressed (the box only
+    # syncs when it loses focus), and a wrong unit is told apart from a wrong number
     number, question = next((n, q) for n, q in enumerate(bank.questions, start=1)
                             if q.type == "numeric" and q.unit)
     right = next(a for a in question.numeric if a.correct)
-    wrong_unit = "mL" if right.unit != "mL" else "mg"
-
-    notebook = open_notebook("00_start_here.ipynb")
-    notebook.run_all()
-    index = _source_index(notebook.save(), 'quiz.show("00_start_here"')
-    assert index is not None, "00_start_here.ipynb: no cell calls quiz.show(\"00_start_here\")"
-    where = f"00_start_here.ipynb, cell {index + 1}, question {question.id}"
-    cell = notebook.cell(index)
     box = _question_box(notebook, cell, number, total)
     answer = box.locator("input[type=text]").first
-    feedback = _feedback(box)
-
-    answer.fill(f"{right.value:g} {wrong_unit}")
+    answer.fill(f"{right.value:g} {'mL' if right.unit != 'mL' else 'mg'}")
     box.locator("button.jupyter-button", has_text="Check").click()
-    expect(feedback, f"{where}: a wrong unit must be told apart").to_contain_text(
-        HEADLINES["wrong_unit"])
-
+    expect(_feedback(box), f"{where}, {question.id}: a wrong unit must be told apart"
+           ).to_contain_text(HEADLINES["wrong_unit"])
     answer.fill(f"{right.value:g} {right.unit}")
     box.locator("button.jupyter-button", has_text="Check").click()
-    expect(feedback, f"{where}: the right amount must say so").to_contain_text(
-        HEADLINES["correct"])
+    expect(_feedback(box), f"{where}, {question.id}: the right amount must say so"
+           ).to_contain_text(HEADLINES["correct"])
+
+    assert notebook.callback_errors(index) == []
+
+
+def test_lab_interpreter_gives_a_friendly_message_for_a_bad_value(lab_server, run_notebook):
+    name = "02_diagnosis_and_labs.ipynb"
+    _require_notebook(lab_server, name)
+    notebook, index, cell, where = _open_and_find(run_notebook, name, "lab_interpreter()")
+    result = cell.locator(".widget-text", has_text="Result:").locator("input")
+    interpret = cell.locator("button.jupyter-button", has_text="Interpret")
+    feedback = cell.locator(".widget-html").last
+
+    result.fill("-5")
+    interpret.click()
+    expect(feedback, f"{where}: a negative result needs a friendly message").to_contain_text(
+        "Cannot interpret that yet")
+    expect(feedback).to_contain_text("negative")
+
+    result.fill("1 mg")
+    interpret.click()
+    expect(feedback, f"{where}: a mass unit needs a friendly message").to_contain_text(
+        "not a blood concentration")
+
+    result.fill("250")
+    interpret.click()
+    expect(feedback, f"{where}: a valid result must be interpreted, with its source"
+           ).to_contain_text("Source:")
+    assert "Traceback" not in feedback.inner_text(), where
+    assert notebook.callback_errors(index) == []
+
+
+def test_regimen_explorer_redraws_figure_and_table_for_another_cause(lab_server, run_notebook):
+    name = "03_regimens_by_cause.ipynb"
+    _require_notebook(lab_server, name)
+    from b12course import regimens
+    from b12course.widgets.regimen_explorer import cause_label
+
+    notebook, index, cell, where = _open_and_find(run_notebook, name, "regimen_explorer(")
+    cause = cell.locator(".widget-dropdown", has_text="Cause:").locator("select")
+    image = cell.locator("figure img").first
+    table = cell.locator(".widget-html table").last
+    expect(image, f"{where}: the explorer draws a figure at start").to_be_visible()
+    before = (image.get_attribute("src"), table.inner_text())
+    # the <select> holds the causes' labels as values
+    other = next(c for c in regimens.CAUSES if cause_label(c) != cause.input_value())
+
+    cause.select_option(value=cause_label(other))
+    expect(cell.locator(".widget-html", has_text="Showing:").first,
+           f"{where}: choosing another cause must redraw").to_contain_text(cause_label(other))
+    after = (image.get_attribute("src"), table.inner_text())
+    assert after[0] != before[0], f"{where}: the figure did not change with the cause"
+    assert after[1] != before[1], f"{where}: the table did not change with the cause"
     assert notebook.callback_errors(index) == []
