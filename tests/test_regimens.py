@@ -227,6 +227,13 @@ def test_every_cause_and_region_gives_a_regimen_with_sources():
                 assert regimens.cause_name(cause) in plan.summary()
 
 
+def test_numpy_and_text_booleans_are_accepted():
+    import numpy as np
+
+    assert regimens.recommend("dietary", np.bool_(True), "uk").neurological is True
+    assert regimens.recommend("dietary", "no", "US").neurological is False
+
+
 def test_causes_match_causes_csv():
     frame = data.load("causes")
     main = frame[frame["cause_id"] == frame["group"]]["cause_id"]

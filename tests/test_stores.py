@@ -126,3 +126,10 @@ def test_doses_without_retention_data_are_refused_with_what_exists():
     oral = pd.DataFrame({"day": [0], "dose_mcg": [1000], "product_id": ["cncbl-oral-high"]})
     with pytest.raises(ValueError, match="retained_fraction"):
         stores.simulate(oral, 10)
+
+
+def test_model_description_lists_its_cited_parameters():
+    text = stores.describe_model()
+    assert "0.1 %/day [IOM-1998]" in text and "0.2 %/day [IOM-1998]" in text
+    assert "[SCAND-1964]" in text and "[BLOOD-1961-OHCBL]" in text and "[SMPC-CH-CNCBL]" in text
+    assert "300 mcg" in text

@@ -398,6 +398,9 @@ def phase(regimen_id: str) -> Phase:
 def _check(cause, neurological, region) -> tuple[str, bool, str]:
     if cause not in CAUSES:
         raise ValueError(f"Unknown cause {cause!r}. Accepted causes: {', '.join(CAUSES)}.")
+    if type(neurological).__module__ == "numpy" and hasattr(neurological, "dtype") \
+            and neurological.dtype.kind == "b":  # numpy booleans from pandas
+        neurological = bool(neurological)
     if isinstance(neurological, str):
         words = {"yes": True, "true": True, "no": False, "false": False}
         if neurological.strip().lower() not in words:

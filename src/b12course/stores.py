@@ -41,6 +41,27 @@ def parameter(name: str) -> tuple[float, str, str]:
     return float(row["value"]), row["unit"], row["source"]
 
 
+def describe_model() -> str:
+    """Markdown describing the teaching model and its cited parameters (for notebooks)."""
+    lines = ["**Body-store teaching model** (not pharmacokinetics):",
+             "- Each day the store loses a fixed share of itself:"]
+    for scenario, name in LOSS.items():
+        value, unit, source = parameter(name)
+        lines.append(f"  - {scenario.replace('_', ' ')}: {value:g} {unit} [{source}]")
+    lines.append("- Each injection adds the share of the dose the body keeps (100 % minus the "
+                 "urinary loss measured in `retention.csv`); the studies disagree:")
+    table = retention_table()
+    for row in table[table["dose_max"].isna()].itertuples():
+        window = f" over {row.hours:g} h" if not math.isnan(row.hours) else ""
+        lines.append(f"  - {row.substance} {row.dose_mcg:g} micrograms: "
+                     f"{row.retained_percent:g} % kept{window} [{row.source}]")
+    low, unit, source = parameter("store_minimum_healthy")
+    lines.append(f"- Default starting store: {low:g} {unit}, the lowest store estimated to be "
+                 f"compatible with health [{source}].")
+    lines.append("- Ignored: how full the store already is, dietary intake, individual variation.")
+    return "\n".join(lines)
+
+
 def loss_fraction(enterohepatic: str = "intact") -> float:
     """Share of the store lost per day (e.g. 0.001 for 0.1 %/day) for a loss scenario."""
     if enterohepatic not in LOSS:
