@@ -161,3 +161,26 @@ def test_duplicate_key_names_both_rows(data_copy):
 def test_unknown_table_lists_the_tables():
     with pytest.raises(ValueError, match="Tables: .*regimens"):
         data.load("regimes")
+
+
+def test_row_with_too_many_fields_is_named(data_copy):
+    path = data_copy / "products.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2] + ",surplus"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(data.DataError, match=r"products\.csv, row 2: has \d+ fields"):
+        data.load("products")
+
+
+def test_empty_required_value_is_named(data_copy):
+    _edit(data_copy, "causes", 0, "reversible", "")
+    with pytest.raises(data.DataError, match=r"causes\.csv, row 1, column 'reversible': value "
+                                             r"is empty\. Accepted: yes, no, depends"):
+        data.load("causes")
+
+
+def test_records_follow_edits_to_the_file(data_copy):
+    before = {r["product_id"]: r["name"] for r in data.records("products")}
+    _edit(data_copy, "products", 0, "name", "Renamed for the test")
+    after = {r["product_id"]: r["name"] for r in data.records("products")}
+    assert after["ohcbl-inj-uk"] == "Renamed for the test" != before["ohcbl-inj-uk"]
