@@ -34,9 +34,14 @@ def test_bounds_in_all_units_use_the_cited_factor():
         assert row["pg/mL"] == row["ng/L"]
         assert row["pmol/L"] == pytest.approx(units.convert(row["ng/L"], "ng/L", "pmol/L"),
                                               abs=0.05)
-    nice = table[table["scheme"] == "NICE-NG239"].set_index("ng/L")["pmol/L"]
+    nice = table[table["used by"].str.contains("NICE-NG239")].set_index("ng/L")["pmol/L"]
     # digest 2.2: 180 ng/L = 133 pmol/L and 350 ng/L = 258 pmol/L (NICE's own pmol/L figures)
     assert round(nice[180.0]) == 133 and round(nice[350.0]) == 258
+    # every bound of every scheme appears once, naming each scheme that uses it
+    rows = diagnosis.thresholds("total_b12")
+    bounds = set(rows["lower"].dropna()) | set(rows["upper"].dropna())
+    assert sorted(table["ng/L"]) == sorted(bounds)
+    assert "BSH-CKS" in table.set_index("ng/L").loc[200.0, "used by"]
 
 
 def test_bounds_refuse_an_analyte_without_b12_units():

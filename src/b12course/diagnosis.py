@@ -86,9 +86,12 @@ def threshold_table(analyte: str) -> pd.DataFrame:
 
 
 def bounds_in_all_units(analyte: str = "total_b12") -> pd.DataFrame:
-    """Every bound of an analyte's bands in ng/L, pg/mL and pmol/L (DERIVED by units.convert)."""
+    """Each distinct bound of an analyte's bands in ng/L, pg/mL and pmol/L, with the schemes
+    that use it (DERIVED by units.convert from the cited rows)."""
+    from b12course.references import split_keys
+
     rows = thresholds(analyte)
-    records = []
+    bounds: dict[float, dict] = {}
     for _, row in rows.iterrows():
         for column in ("lower", "upper"):
             if _missing(row[column]):
@@ -96,15 +99,18 @@ def bounds_in_all_units(analyte: str = "total_b12") -> pd.DataFrame:
             if row["unit"] not in units.accepted_units("b12_concentration"):
                 raise ValueError(f"{analyte} is reported in {row['unit']}, which has no "
                                  "ng/L / pmol/L conversion.")
-            ng_per_l = units.convert(row[column], row["unit"], "ng/L")
-            records.append({"scheme": row["scheme"], "bound as published":
-                            f"{_number(row[column])} {row['unit']}",
-                            "ng/L": round(ng_per_l, 1),
-                            "pg/mL": round(units.convert(ng_per_l, "ng/L", "pg/mL"), 1),
-                            "pmol/L": round(units.convert(ng_per_l, "ng/L", "pmol/L"), 1),
-                            "source": row["source"]})
-    return pd.DataFrame(records).drop_duplicates(["scheme", "bound as published"]).reset_index(
-        drop=True)
+            ng_per_l = round(units.convert(row[column], row["unit"], "ng/L"), 6)
+            entry = bounds.setdefault(ng_per_l, {"schemes": [], "sources": []})
+            entry["schemes"].append(row["scheme"])
+            entry["sources"].extend(split_keys(row["source"]))
+    records = [{
+        "ng/L": round(ng, 1),
+        "pg/mL": round(units.convert(ng, "ng/L", "pg/mL"), 1),
+        "pmol/L": round(units.convert(ng, "ng/L", "pmol/L"), 1),
+        "used by": ", ".join(dict.fromkeys(entry["schemes"])),
+        "source": "; ".join(dict.fromkeys(entry["sources"])),
+    } for ng, entry in sorted(bounds.items())]
+    return pd.DataFrame(records)
 
 
 def _bars(analyte: str, unit: str):
