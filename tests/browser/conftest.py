@@ -44,6 +44,8 @@ SKIP_VARIABLE = "B12COURSE_SKIP_BROWSER"
 SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
 SERVER_START_TIMEOUT_S = 90
 PR_SET_PDEATHSIG = 1
+VIEWPORT_WIDTH = 1280
+SCREENSHOT_MAX_HEIGHT = 10_000  # px; taller notebooks are cut (and cost seconds to encode)
 
 
 class BrowserCheckSkipped(UserWarning):
@@ -238,7 +240,11 @@ def lab_server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def chromium():
-    """One headless Debian Chromium driven by Playwright (no browser download needed)."""
+    """One headless Debian Chromium driven by Playwright (no browser download needed).
+
+    Yields one browser context: every notebook gets its own page (and JupyterLab workspace),
+    while JupyterLab's static files are fetched once and then served from the shared cache.
+    """
     require_browser()
     from playwright.sync_api import sync_playwright
 
@@ -246,7 +252,7 @@ def chromium():
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
         try:
-            yield browser
+            yield browser.new_context(viewport={"width": VIEWPORT_WIDTH, "height": 900})
         finally:
             browser.close()
 
@@ -310,14 +316,14 @@ class NotebookPage:
 
     _counter = 0
 
-    def __init__(self, server: LabServer, browser, name: str):
+    def __init__(self, server: LabServer, context, name: str):
         self.server = server
         self.name = name
         if not (server.root / name).exists():
             raise FileNotFoundError(f"{name} is not among the notebooks copied when the "
                                     f"server started ({server.root})")
         NotebookPage._counter += 1
-        self.page = browser.new_page(viewport={"width": 1280, "height": 900})
+        self.page = context.new_page()
         self.page.set_default_timeout(30_000)
         workspace = f"check{NotebookPage._counter}"
         self.page.goto(f"{server.url}/lab/workspaces/{workspace}/tree/{name}"
@@ -442,7 +448,8 @@ class NotebookPage:
         height = self.page.evaluate(
             f"() => {{ const s = document.querySelector('{scroller}');"
             " return s ? s.querySelector('.jp-WindowedPanel-viewport').scrollHeight : 900; }")
-        self.page.set_viewport_size({"width": 1280, "height": max(900, min(height + 200, 16000))})
+        self.page.set_viewport_size({"width": VIEWPORT_WIDTH,
+                                     "height": max(900, min(height + 200, SCREENSHOT_MAX_HEIGHT))})
         self.page.evaluate(f"() => {{ const s = document.querySelector('{scroller}');"
                            " if (s) s.scrollTop = 0; }")
         path = folder / f"{Path(self.name).stem}.png"
