@@ -93,7 +93,8 @@ def summary_text(rows: list[Row], top: int = 3) -> str:
         lines.append(f"{manual} written answer(s) to grade by hand (status 'manual').")
     ranked = [row for row in summary_rows(rows) if row[0] == "task" and row[3] != "0"][:top]
     if ranked:
-        lines.append("Most-failed tasks: " + "; ".join(f"{r[1]} ({r[5]})" for r in ranked))
+        lines.append("Most-failed tasks: " + "; ".join(
+            f"{r[1]} ({r[3]} of {r[4]} not passed)" for r in ranked))
     common = [row for row in summary_rows(rows) if row[0] == "message"][:top]
     if common:
         lines.append("Commonest messages:")
