@@ -151,3 +151,31 @@ def test_uk_regimens_carry_the_nice_review_point():
     assert "about 3 months after starting (everyone" in review
     assert "about 1 month after starting (pregnant or breastfeeding)" in review
     assert "NASGP-2024" in review
+
+
+# unit -> (dimension, factor to the base unit), digest "Units" and section 2.7
+CONVERSIONS = {
+    "mcg": ("mass", 1), "mg": ("mass", 1000), "g": ("mass", 1_000_000),
+    "mL": ("volume", 1), "ng/L": ("b12_concentration", 1), "pg/mL": ("b12_concentration", 1),
+    "pmol/L": ("b12_concentration", 1.35537), "mm": ("length", 1), "inch": ("length", 25.4),
+    "kg": ("weight", 1), "lb": ("weight", 0.45359237),
+}
+
+
+@pytest.mark.parametrize("unit", sorted(CONVERSIONS))
+def test_unit_conversion_row_matches_the_digest(unit):
+    from b12course import units
+
+    dimension, factor = CONVERSIONS[unit]
+    base = {"mass": "mcg", "volume": "mL", "b12_concentration": "ng/L", "length": "mm",
+            "weight": "kg"}[dimension]
+    assert units.dimension(unit) == dimension
+    assert units.convert(1, unit, base) == pytest.approx(factor)
+
+
+@pytest.mark.parametrize("ng_per_l,pmol_per_l", [(200, 148), (145, 107), (914, 675),
+                                                 (180, 133), (350, 258)])
+def test_digest_derived_b12_conversions(ng_per_l, pmol_per_l):
+    from b12course import units
+
+    assert round(units.convert(ng_per_l, "ng/L", "pmol/L")) == pmol_per_l
