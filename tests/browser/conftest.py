@@ -45,6 +45,7 @@ SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
 SERVER_START_TIMEOUT_S = 90
 PR_SET_PDEATHSIG = 1
 VIEWPORT_WIDTH = 1280
+EXPECT_TIMEOUT_MS = 20_000
 SCREENSHOT_MAX_HEIGHT = 10_000  # px; taller notebooks are cut (and cost seconds to encode)
 
 
@@ -205,6 +206,18 @@ class LabServer:
                 if name is None or session.get("path") == name:
                     self.api("DELETE", f"/api/sessions/{session['id']}")
 
+    @contextlib.contextmanager
+    def extension_disabled(self, extension: str):
+        """Pages opened inside the block load without this JupyterLab extension."""
+        page_config = self.base / "config" / "labconfig" / "page_config.json"
+        page_config.parent.mkdir(parents=True, exist_ok=True)
+        page_config.write_text(json.dumps({"disabledExtensions": {extension: True}}),
+                               encoding="utf-8")
+        try:
+            yield
+        finally:
+            page_config.unlink()
+
     def log_tail(self, lines: int = 40) -> str:
         if not self.log_path.exists():
             return "(no server log)"
@@ -246,8 +259,10 @@ def chromium():
     while JupyterLab's static files are fetched once and then served from the shared cache.
     """
     require_browser()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # a busy 2-core machine (nbval on the other worker) can take seconds per widget round trip
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)

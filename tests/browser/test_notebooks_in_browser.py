@@ -229,3 +229,13 @@ def test_regimen_explorer_redraws_figure_and_table_for_another_cause(lab_server,
     assert after[0] != before[0], f"{where}: the figure did not change with the cause"
     assert after[1] != before[1], f"{where}: the table did not change with the cause"
     assert notebook.callback_errors(index) == []
+
+
+def test_the_check_fails_when_the_widget_front_end_is_missing(lab_server, run_notebook):
+    """No ipywidgets front end in the page (as with a mismatched or missing labextension)."""
+    _write_notebook(lab_server.root / "zz_no_front_end.ipynb", [
+        "import ipywidgets as widgets\nwidgets.Button(description='OK')"])
+    with lab_server.extension_disabled("@jupyter-widgets/jupyterlab-manager"):
+        notebook = run_notebook("zz_no_front_end.ipynb")
+    report = "\n".join(notebook.problems())
+    assert "zz_no_front_end.ipynb, cell 2: 1 widget output(s) but 0 rendered" in report, report
