@@ -178,4 +178,5 @@ def test_unit_conversion_row_matches_the_digest(unit):
 def test_digest_derived_b12_conversions(ng_per_l, pmol_per_l):
     from b12course import units
 
-    assert round(units.convert(ng_per_l, "ng/L", "pmol/L")) == pmol_per_l
+    # the digest rounds with the factor 0.738, so allow one pmol/L either way
+    assert units.convert(ng_per_l, "ng/L", "pmol/L") == pytest.approx(pmol_per_l, abs=1)
