@@ -46,6 +46,11 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "meets" if speedup >= TARGET_SPEEDUP else "below"
         print(f"speed-up: {speedup:.2f}x ({verdict} the {TARGET_SPEEDUP}x target); "
               f"identical gradebooks: {'yes' if same else 'NO'}; load average after: {_load()}")
+        if not same:
+            one = (Path(tmp) / "one.csv").read_text(encoding="utf-8").splitlines()
+            two = (Path(tmp) / "two.csv").read_text(encoding="utf-8").splitlines()
+            for a, b in [(a, b) for a, b in zip(one, two, strict=False) if a != b][:5]:
+                print(f"  jobs 1: {a}\n  jobs 2: {b}")
     return 0 if same else 1
 
 
