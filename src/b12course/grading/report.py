@@ -9,7 +9,10 @@ import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from b12course.grading.worker import MANUAL, PASS, Row
+from b12course.grading.worker import MANUAL, PASS, UNANSWERED, Row
+
+#: statuses that are ordinary results, not problems with a submission
+_ORDINARY = (PASS, MANUAL, UNANSWERED, "fail")
 
 GRADEBOOK_COLUMNS = ["student", "notebook", "grade_id", "points", "max_points", "status",
                      "message"]
@@ -48,7 +51,7 @@ def summary_rows(rows: list[Row]) -> list[list[str]]:
         auto = [r for r in mine if r.grade_id and not r.manual]
         passed = sum(r.status == PASS for r in auto)
         manual = sum(r.manual for r in mine)
-        problems = sorted({r.status for r in mine if r.status not in (PASS, MANUAL, "fail")})
+        problems = sorted({r.status for r in mine if r.status not in _ORDINARY})
         detail = f"{passed}/{len(auto)} auto-graded tasks passed; {manual} to grade by hand"
         if problems:
             detail += "; problems: " + ", ".join(problems)
@@ -99,8 +102,7 @@ def summary_text(rows: list[Row], top: int = 3) -> str:
     if common:
         lines.append("Commonest messages:")
         lines.extend(f"  {r[3]} x {r[1]}" for r in common)
-    broken = sorted({(r.student, r.status) for r in rows
-                     if r.status not in (PASS, MANUAL, "fail")})
+    broken = sorted({(r.student, r.status) for r in rows if r.status not in _ORDINARY})
     if broken:
         shown = ", ".join(f"{s} ({st})" for s, st in broken[:12])
         more = f" and {len(broken) - 12} more" if len(broken) > 12 else ""
