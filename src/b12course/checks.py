@@ -158,7 +158,7 @@ def choices(answer, expected, *, hint: str = "") -> Report:
     given = {str(a).strip().lower() for a in answer}
     want = {str(e).strip().lower() for e in expected}
     if given == want:
-        return _report(CORRECT, f"all {len(want)} found.")
+        return _report(CORRECT, f"all {len(want)} item(s) found.")
     extra, missing = sorted(given - want), sorted(want - given)
     parts = []
     if missing:

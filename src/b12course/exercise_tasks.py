@@ -47,7 +47,8 @@ def _02_convert_pmol(answer):
     return checks.quantity(answer, units.convert(UK_RESULT_NG_L, "ng/L", "pmol/L"), "pmol/L",
                            tolerance=0.5,
                            hint="Use units.convert(value, 'ng/L', 'pmol/L'); the factor comes "
-                                "from the molar mass of B12 (about 0.738 pmol/L per ng/L).")
+                                "from the molar mass of B12 (about "
+                                f"{units.convert(1, 'ng/L', 'pmol/L'):.3f} pmol/L per ng/L).")
 
 
 @task("02-us-report")
