@@ -169,8 +169,8 @@ def every_interval(first: dt.date, end: dt.date, amount: float, unit: str) -> li
 @task("01-ampoule-mcg")
 def _01_ampoule_mcg(answer):
     return checks.quantity(answer, ampoule_mcg("ohcbl-inj-uk"), "mcg",
-                           hint="Convert the ampoule's strength with units.convert(1, 'mg', "
-                                "'mcg').")
+                           hint="Convert the row's strength with units.convert(row['strength'], "
+                                "row['strength_unit'], 'mcg').")
 
 
 @task("01-days-uk")
@@ -478,16 +478,16 @@ def _year_one_dates() -> list[dt.date]:
 @task("07-year-ampoules")
 def _07_year_ampoules(answer):
     return checks.count(answer, len(_year_one_dates()), what="ampoules",
-                        hint="Loading injections plus every 3-monthly dose that falls before "
-                             "the first anniversary.")
+                        hint="Loading injections plus every maintenance dose (interval from "
+                             "the uk-cks-maint row) that falls before the first anniversary.")
 
 
 @task("07-maintenance-dates")
 def _07_maintenance_dates(answer):
     loading = loading_count("uk-bnf-load")
     return checks.dates(answer, _year_one_dates()[loading:],
-                        hint="Start 3 months after the LAST loading injection; stop before "
-                             "the first anniversary of the first injection.")
+                        hint="Start one maintenance interval after the LAST loading "
+                             "injection; stop before the first anniversary of the first one.")
 
 
 __all__ = ["lab_results", "dt"]
