@@ -228,7 +228,6 @@ class LabServer:
         """Stop the server's whole process group: politely first, then by force."""
         if self.process is None or self.process.poll() is not None:
             return
-        self.shutdown_kernels()
         for sig, wait_s in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, sig)
@@ -284,7 +283,8 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 RUN_TIMEOUT_MS = 180_000
 WIDGET_RENDER_TIMEOUT_MS = 20_000
 
-# Per cell of the open notebook: prompt, rendered top-level widget roots, widget error texts.
+# Per cell of the open notebook: prompt, each top-level output (rendered widget root? widget
+# error? fallback mime type?), and any "Error displaying widget" text, nested ones included.
 _CELLS_JS = """() => [...document.querySelectorAll(
     '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell')].map(cell => {
   const area = cell.querySelector('.jp-Cell-outputArea');
@@ -295,8 +295,13 @@ _CELLS_JS = """() => [...document.querySelectorAll(
   return {
     code: cell.classList.contains('jp-CodeCell'),
     prompt: (cell.querySelector('.jp-InputArea-prompt') || {}).textContent || '',
-    rendered: outputs.filter(o => !o.textContent.includes('Error displaying widget')
-        && [...o.children].some(isWidgetRoot)).length,
+    outputs: outputs.map(o => ({
+      error: o.textContent.includes('Error displaying widget'),
+      widget: !o.textContent.includes('Error displaying widget')
+          && [...o.children].some(isWidgetRoot),
+      mime: o.getAttribute('data-mime-type'),
+      text: o.textContent.trim().slice(0, 120),
+    })),
     widgetErrors: [...cell.querySelectorAll('.jp-OutputArea-output')]
         .map(o => o.textContent).filter(t => t.includes('Error displaying widget'))
         .map(t => t.trim().slice(0, 300)),
@@ -312,11 +317,14 @@ _RUN_FINISHED_JS = """() => {
       && status.includes('| Idle');
 }"""
 
-# True once every cell shows at least `expected[i]` widget roots or a widget error.
+# True once every widget output (expected: {cell index: [output index, ...]}) has settled:
+# rendered, showing a widget error, or shown as plain text (no widget front end at all).
 _WIDGETS_SETTLED_JS = """expected => {
   const cells = (""" + _CELLS_JS + """)();
-  return Object.entries(expected).every(([i, n]) =>
-      cells[i] && cells[i].rendered + cells[i].widgetErrors.length >= n);
+  return Object.entries(expected).every(([i, positions]) => positions.every(k => {
+    const out = cells[i] && cells[i].outputs[k];
+    return out && (out.widget || out.error || out.mime === 'text/plain');
+  }));
 }"""
 
 
@@ -405,12 +413,13 @@ class NotebookPage:
         """Run-all problems naming notebook and cell: errors, widget errors, unrendered widgets."""
         saved = self.save()
         model_cells = saved["cells"]
-        expected = {
-            i: sum(o.get("output_type") in ("display_data", "execute_result")
-                   and WIDGET_VIEW in o.get("data", {}) for o in c.get("outputs", []))
-            for i, c in enumerate(model_cells) if c["cell_type"] == "code"
-        }
-        expected = {i: n for i, n in expected.items() if n}
+        expected = {}  # cell index -> positions of its widget outputs
+        for i, cell in enumerate(model_cells):
+            positions = [k for k, o in enumerate(cell.get("outputs", []))
+                         if o.get("output_type") in ("display_data", "execute_result")
+                         and WIDGET_VIEW in o.get("data", {})]
+            if positions:
+                expected[i] = positions
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         with contextlib.suppress(PlaywrightTimeout):
@@ -440,10 +449,14 @@ class NotebookPage:
                 continue
             for message in dom["widgetErrors"]:
                 found.append(f"{where}: the browser shows {message!r}")
-            wanted = expected.get(i, 0)
-            if dom["rendered"] < wanted and not dom["widgetErrors"]:
-                found.append(f"{where}: {wanted} widget output(s) but {dom['rendered']} "
-                             "rendered (is the ipywidgets front end installed and matching?)")
+            wanted = expected.get(i, [])
+            shown = [dom["outputs"][k] for k in wanted if k < len(dom["outputs"])]
+            rendered = sum(out["widget"] for out in shown)
+            if rendered < len(wanted) and not dom["widgetErrors"]:
+                seen = "; ".join(repr(out["text"]) for out in shown if not out["widget"])
+                found.append(f"{where}: {len(wanted)} widget output(s) but {rendered} rendered "
+                             "(is the ipywidgets front end installed and matching?)"
+                             + (f"; the page shows {seen}" if seen else ""))
         if not_run:
             cells = ", ".join(not_run)
             found.append(f"{self.name}: cell{'s' if len(not_run) > 1 else ''} {cells} did not "
@@ -469,6 +482,8 @@ class NotebookPage:
                            " if (s) s.scrollTop = 0; }")
         path = folder / f"{Path(self.name).stem}.png"
         self.page.screenshot(path=str(path))
+        # back to a normal window: later clicks on a 10 000 px page would repaint all of it
+        self.page.set_viewport_size({"width": VIEWPORT_WIDTH, "height": 900})
         return path
 
 
