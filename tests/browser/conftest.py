@@ -46,7 +46,8 @@ SERVER_START_TIMEOUT_S = 90
 PR_SET_PDEATHSIG = 1
 VIEWPORT_WIDTH = 1280
 EXPECT_TIMEOUT_MS = 20_000
-SCREENSHOT_MAX_HEIGHT = 10_000  # px; taller notebooks are cut (and cost seconds to encode)
+SCREENSHOT_SLICE = 4_000  # px of window per captured slice of a notebook
+SCREENSHOT_MAX_HEIGHT = 60_000  # px; a longer notebook's screenshot stops there
 
 
 class BrowserCheckSkipped(UserWarning):
@@ -468,22 +469,41 @@ class NotebookPage:
         return found
 
     def screenshot(self, folder: Path) -> Path:
-        """Whole-notebook screenshot from the top: the viewport grows to the notebook's height."""
+        """The whole notebook as one PNG: the scrolled panel is captured in slices and stitched."""
+        import io
+
+        from PIL import Image, ImageChops
+
         sidebar_tab = self.page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
         if sidebar_tab.count():
             sidebar_tab.first.click()  # fold the file browser away: more room for the notebook
-        scroller = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer"
-        height = self.page.evaluate(
-            f"() => {{ const s = document.querySelector('{scroller}');"
-            " return s ? s.querySelector('.jp-WindowedPanel-viewport').scrollHeight : 900; }")
-        self.page.set_viewport_size({"width": VIEWPORT_WIDTH,
-                                     "height": max(900, min(height + 200, SCREENSHOT_MAX_HEIGHT))})
-        self.page.evaluate(f"() => {{ const s = document.querySelector('{scroller}');"
-                           " if (s) s.scrollTop = 0; }")
+        self.page.set_viewport_size({"width": VIEWPORT_WIDTH, "height": SCREENSHOT_SLICE})
+        scroller = self.page.locator(
+            ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer").first
+        box = scroller.bounding_box()
+        # skip the toolbar's shadow that falls on the panel's top rows
+        box = {**box, "y": box["y"] + 3, "height": box["height"] - 3}
+        slices, top = [], 0
+        while top < SCREENSHOT_MAX_HEIGHT:
+            # the panel clamps scrollTop at its end; its height can grow as cells are laid out
+            top, height = scroller.evaluate(
+                "(s, y) => { s.scrollTop = y; return [s.scrollTop, s.scrollHeight - 3]; }", top)
+            slices.append((top, Image.open(io.BytesIO(self.page.screenshot(clip=box)))))
+            if top + box["height"] >= height:
+                break
+            top += int(box["height"])
+        total = slices[-1][0] + slices[-1][1].height
+        sheet = Image.new("RGB", (slices[0][1].width, total), "white")
+        for offset, image in slices:
+            sheet.paste(image.convert("RGB"), (0, offset))
+        # drop the blank "scroll past the end" space below the last cell
+        content = ImageChops.difference(sheet, Image.new("RGB", sheet.size, "white")).getbbox()
+        if content:
+            sheet = sheet.crop((0, 0, sheet.width, min(sheet.height, content[3] + 40)))
         path = folder / f"{Path(self.name).stem}.png"
-        self.page.screenshot(path=str(path))
-        # back to a normal window: later clicks on a 10 000 px page would repaint all of it
+        sheet.save(path, compress_level=1)  # fast; these are throwaway artifacts
         self.page.set_viewport_size({"width": VIEWPORT_WIDTH, "height": 900})
+        scroller.evaluate("s => { s.scrollTop = 0; }")
         return path
 
 
