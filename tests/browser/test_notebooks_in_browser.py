@@ -17,6 +17,7 @@ try:
 except ImportError:  # the fixtures then skip (or, in CI, fail) with the reason
     expect = None
 
+from b12course import coursemap
 from b12course.paths import REPO_ROOT
 
 pytestmark = pytest.mark.browser
@@ -35,6 +36,14 @@ def _source_index(notebook: dict, needle: str) -> int | None:
     return None
 
 
+def _session_file(number: str) -> str:
+    """The notebook file of a course-map session (a renamed notebook is followed, not skipped)."""
+    return next(s.filename for s in coursemap.sessions() if s.number == number)
+
+
+START, LABS, REGIMENS = (_session_file(n) for n in ("00", "02", "03"))
+
+
 def _require_notebook(lab_server, name: str) -> None:
     """Skip, naming the notebook, only while it does not exist; once it exists the test runs."""
     if not (lab_server.root / name).exists():
@@ -42,7 +51,7 @@ def _require_notebook(lab_server, name: str) -> None:
 
 
 # Notebooks the interaction tests below drive: their run pages are kept, not run twice.
-INTERACTIVE = {"00_start_here.ipynb", "02_diagnosis_and_labs.ipynb", "03_regimens_by_cause.ipynb"}
+INTERACTIVE = {START, LABS, REGIMENS}
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -131,10 +140,10 @@ def test_start_quiz_marks_wrong_then_right_and_the_score_moves(lab_server, run_n
     from b12course.quiz.grading import HEADLINES
     from b12course.quiz.widgets import plain
 
-    bank = load_bank("00_start_here")
+    slug = START.removesuffix(".ipynb")
+    bank = load_bank(slug)
     total = len(bank.questions)
-    notebook, index, cell, where = _open_and_find(
-        run_notebook, "00_start_here.ipynb", 'quiz.show("00_start_here"')
+    notebook, index, cell, where = _open_and_find(run_notebook, START, f'quiz.show("{slug}"')
 
     # single choice: wrong, then right; the running score moves only for the right one
     number, question = next((n, q) for n, q in enumerate(bank.questions, start=1)
@@ -181,7 +190,7 @@ def test_start_quiz_marks_wrong_then_right_and_the_score_moves(lab_server, run_n
 
 
 def test_lab_interpreter_gives_a_friendly_message_for_a_bad_value(lab_server, run_notebook):
-    name = "02_diagnosis_and_labs.ipynb"
+    name = LABS
     _require_notebook(lab_server, name)
     notebook, index, cell, where = _open_and_find(run_notebook, name, "lab_interpreter()")
     result = cell.locator(".widget-text", has_text="Result:").locator("input")
@@ -208,7 +217,7 @@ def test_lab_interpreter_gives_a_friendly_message_for_a_bad_value(lab_server, ru
 
 
 def test_regimen_explorer_redraws_figure_and_table_for_another_cause(lab_server, run_notebook):
-    name = "03_regimens_by_cause.ipynb"
+    name = REGIMENS
     _require_notebook(lab_server, name)
     from b12course import regimens
     from b12course.widgets.regimen_explorer import cause_label
