@@ -122,6 +122,7 @@ def execute(plan: assemble.Plan, workdir: Path, timeout: float, output_limit: in
     client = LimitedClient(plan.notebook, timeout=timeout, startup_timeout=120,
                            kernel_name="python3", allow_errors=True,
                            interrupt_on_timeout=False, record_timing=False,
+                           shutdown_kernel="immediate",
                            resources={"metadata": {"path": str(workdir)}})
     current = {"index": None}
     original = client.async_execute_cell
