@@ -34,18 +34,6 @@ def _responses(q):
     return [typed, f"{answer.value * 3 + 7:g} {answer.unit or ''}".strip(), "NaN"]
 
 
-def _set(view, response) -> None:
-    q = view.question
-    if q.type == "many_choice":
-        for i, box in enumerate(view.input):
-            box.value = i in response
-    elif q.type == "order":
-        for drop, value in zip(view.input, response, strict=True):
-            drop.value = value
-    else:
-        view.input.value = response
-
-
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
@@ -76,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
                     leaf = view.question
                     for response in _responses(leaf):
                         for _ in range(args.rounds):
-                            _set(view, response)
+                            view.set_response(response)
                             start = time.perf_counter()
                             view.check.click()
                             elapsed = (time.perf_counter() - start) * 1000

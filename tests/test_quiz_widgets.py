@@ -28,19 +28,6 @@ def view_for(question, tmp_path):
     return QuestionView(question, Progress(tmp_path / "progress.json"))
 
 
-def set_response(view, response):
-    """Set the widget controls the way a student would."""
-    q = view.question
-    if q.type == "many_choice":
-        for i, box in enumerate(view.input):
-            box.value = i in response
-    elif q.type == "order":
-        for drop, value in zip(view.input, response, strict=True):
-            drop.value = value
-    else:
-        view.input.value = response
-
-
 def correct_response(q):
     if q.type == "multiple_choice":
         return next(i for i, c in enumerate(q.choices) if c.correct)
@@ -53,7 +40,7 @@ def correct_response(q):
 
 
 def check(view, response):
-    set_response(view, response)
+    view.set_response(response)
     view.check.click()
     return view.feedback.value
 
@@ -188,7 +175,7 @@ def test_whole_bank_score_summary(name, tmp_path):
     total = len(views)
     assert f"0 of {total} correct" in widget.score.value
     first = views[0]
-    set_response(first, correct_response(first.question))
+    first.set_response(correct_response(first.question))
     first.check.click()
     assert f"1 of {total} correct · 1 attempted · 1 right first time" in widget.score.value
     for view in views[1:]:

@@ -14,9 +14,10 @@ import io
 import json
 import os
 import sys
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+
+from b12course.fileio import write_atomic
 
 ENV_VAR = "B12COURSE_PROGRESS"
 FORMAT = "b12course-quiz-progress"
@@ -58,21 +59,6 @@ def _valid(data) -> bool:
                    for k in ("first_score", "best_score", "last_score")):
             return False
     return True
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    """Write text to path via a temporary file in the same folder and os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 class Progress:
@@ -148,7 +134,7 @@ class Progress:
                       "last_status": result.status, "last_attempt": now}
             record["bank"] = record.get("bank") or bank
         fresh["questions"][result.question_id] = record
-        _atomic_write(self.path, json.dumps(fresh, indent=1, sort_keys=True))
+        write_atomic(self.path, json.dumps(fresh, indent=1, sort_keys=True))
         self.data = fresh
         return record
 
@@ -195,5 +181,5 @@ def export_progress(dest, banks=None, source: Path | str | None = None, student:
                            "student": student, "progress_file": str(store.path),
                            "summary": summary(records, banks), "questions": records},
                           indent=1, sort_keys=True)
-    _atomic_write(dest, text)
+    write_atomic(dest, text)
     return dest

@@ -197,6 +197,18 @@ class QuestionView(widgets.VBox):
             return self.input.value
         return [None if d.value == "" else d.value for d in self.input]
 
+    def set_response(self, response) -> None:
+        """Fill the controls the way a student would (the inverse of ``response``)."""
+        q = self.question
+        if q.type == "many_choice":
+            for i, box in enumerate(self.input):
+                box.value = i in response
+        elif q.type == "order":
+            for drop, value in zip(self.input, response, strict=True):
+                drop.value = value
+        else:
+            self.input.value = response
+
     def clear(self) -> None:
         """Reset the input controls to blank."""
         q = self.question
