@@ -75,6 +75,8 @@ PINNED = {
                          "FDA-CNCBL-LABEL; SKYSCAPE-NDH"),
     "us-label-cncbl-maint": (100, None, "IM or deep SC", "every month", "for life",
                              "FDA-CNCBL-LABEL; SKYSCAPE-NDH"),
+    "us-label-cncbl-maint-other": (100, None, "IM or deep SC", "every month",
+                                   "ongoing (no end stated)", "FDA-CNCBL-LABEL; SKYSCAPE-NDH"),
     "us-label-oral-normal": (None, None, "oral", "", "ongoing (no end stated)",
                              "FDA-CNCBL-LABEL"),
     "us-label-ohcbl-1": (30, None, "IM", "daily", "for 5-10 days", "FDA-OHCBL-LABEL"),
@@ -155,6 +157,15 @@ def test_uk_neurological_regimen_is_open_ended_then_every_two_months():
     assert "no fixed length" in plan.uncertainty
     assert "uk-smpc-maint-neuro-2or3m" in {p.regimen_id for p in plan.alternatives}
     assert plan.lifelong == "yes"
+
+
+def test_us_label_for_life_only_where_the_label_says_so():
+    # The label writes "for life" for pernicious anaemia; a reversible cause must not inherit it.
+    for cause in ("nitrous_oxide", "metformin"):
+        plan = regimens.recommend(cause, False, "US")
+        assert plan.maintenance.regimen_id == "us-label-cncbl-maint-other"
+        assert plan.maintenance.lifelong == "not stated"
+        assert plan.lifelong == "depends"
 
 
 def test_us_label_graded_course_then_monthly_for_life():
