@@ -14,7 +14,7 @@ def _cell(value):
 
 def readable(frame, caption: str | None = None):
     """A pandas Styler of ``frame`` that notebooks render as a plain, fully readable HTML table."""
-    styler = frame.style.hide(axis="index").format(_cell)
+    styler = frame.style.hide(axis="index").format(_cell, escape="html")
     styler = styler.set_properties(**{"text-align": "left", "white-space": "normal",
                                       "vertical-align": "top"})
     styler = styler.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
