@@ -11,6 +11,7 @@ import nbformat
 import pytest
 
 from b12course import exercises
+from b12course.fileio import write_atomic
 from b12course.grading import discover, report, runner
 from b12course.grading.worker import Row, clean_message
 from grading_fixtures import ALPHA, BETA, solution_notebook, variant, write_solutions
@@ -81,7 +82,7 @@ def test_summary_has_totals_most_failed_tasks_and_common_messages():
 def test_atomic_write_replaces_and_leaves_no_temp_files(tmp_path):
     target = tmp_path / "gb.csv"
     target.write_text("old")
-    report.write_atomic(target, "new\n")
+    write_atomic(target, "new\n")
     assert target.read_text() == "new\n"
     assert [p.name for p in tmp_path.iterdir()] == ["gb.csv"]
 

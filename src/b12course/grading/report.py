@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -108,22 +106,6 @@ def summary_text(rows: list[Row], top: int = 3) -> str:
         more = f" and {len(broken) - 12} more" if len(broken) > 12 else ""
         lines.append(f"Needs a look: {shown}{more}")
     return "\n".join(lines)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file so readers see the old or the new version, never half of one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def summary_path(out: Path) -> Path:

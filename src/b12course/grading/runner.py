@@ -22,6 +22,7 @@ from pathlib import Path
 import nbformat
 
 from b12course import exercises
+from b12course.fileio import write_atomic
 from b12course.grading import discover, report, worker
 from b12course.grading.options import DEFAULT_OUTPUT_LIMIT_MB, DEFAULT_TIMEOUT
 from b12course.grading.worker import Row
@@ -160,8 +161,8 @@ def grade(submissions: list[Path], out: Path, *, jobs: int = 1,
     rows = report.sort_rows(rows)
     out = Path(out)
     summary = report.summary_path(out)
-    report.write_atomic(out, report.gradebook_csv(rows))
-    report.write_atomic(summary, report.summary_csv(rows))
+    write_atomic(out, report.gradebook_csv(rows))
+    write_atomic(summary, report.summary_csv(rows))
     return GradeResult(rows, out, summary, report.summary_text(rows))
 
 
