@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import faulthandler
 import json
 import os
 import re
@@ -42,11 +43,13 @@ CHROMIUM_FLAGS = [
 ]
 SKIP_VARIABLE = "B12COURSE_SKIP_BROWSER"
 SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
+WATCHDOG_LOG = REPO_ROOT / "artifacts" / "browser-watchdog.txt"
+WATCHDOG_S = 420  # one test; the slowest seen on a loaded 2-core machine took ~35 s
 SERVER_START_TIMEOUT_S = 90
 PR_SET_PDEATHSIG = 1
-VIEWPORT_WIDTH = 1280
+# One fixed window size: resizing a page that holds a long notebook was seen to hang it.
+VIEWPORT = {"width": 1280, "height": 1600}
 EXPECT_TIMEOUT_MS = 20_000
-SCREENSHOT_SLICE = 4_000  # px of window per captured slice of a notebook
 SCREENSHOT_MAX_HEIGHT = 60_000  # px; a longer notebook's screenshot stops there
 
 
@@ -267,9 +270,28 @@ def chromium():
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
         try:
-            yield browser.new_context(viewport={"width": VIEWPORT_WIDTH, "height": 900})
+            yield browser.new_context(viewport=VIEWPORT)
         finally:
             browser.close()
+
+
+@pytest.fixture(autouse=True)
+def hang_watchdog():
+    """A browser call that never returns must not stall the run (CI has a time limit).
+
+    After WATCHDOG_S, every thread's stack goes to artifacts/browser-watchdog.txt and this
+    process exits: pytest-xdist reports the test as crashed (naming it) and carries on, and
+    the server dies with its parent.
+    """
+    WATCHDOG_LOG.parent.mkdir(parents=True, exist_ok=True)
+    with open(WATCHDOG_LOG, "w", encoding="utf-8") as log:
+        faulthandler.dump_traceback_later(WATCHDOG_S, exit=True, file=log)
+        try:
+            yield
+        finally:
+            faulthandler.cancel_dump_traceback_later()
+    if WATCHDOG_LOG.stat().st_size == 0:
+        WATCHDOG_LOG.unlink()
 
 
 @pytest.fixture(scope="session")
@@ -356,6 +378,9 @@ class NotebookPage:
         # reliable (a Run All issued earlier was silently lost in 2 of 10 runs).
         self.page.locator(".jp-StatusBar-TextItem", has_text="| Idle").wait_for(
             timeout=90_000)
+        sidebar_tab = self.page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
+        if sidebar_tab.count():
+            sidebar_tab.first.click()  # fold the file browser away: more room for the notebook
 
     def close(self) -> None:
         """Close the page; its kernel shuts down in the background (that can take seconds)."""
@@ -474,15 +499,12 @@ class NotebookPage:
 
         from PIL import Image, ImageChops
 
-        sidebar_tab = self.page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
-        if sidebar_tab.count():
-            sidebar_tab.first.click()  # fold the file browser away: more room for the notebook
-        self.page.set_viewport_size({"width": VIEWPORT_WIDTH, "height": SCREENSHOT_SLICE})
         scroller = self.page.locator(
             ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer").first
         box = scroller.bounding_box()
         # skip the toolbar's shadow that falls on the panel's top rows
         box = {**box, "y": box["y"] + 3, "height": box["height"] - 3}
+        step = max(int(box["height"]), 100)
         slices, top = [], 0
         while top < SCREENSHOT_MAX_HEIGHT:
             # the panel clamps scrollTop at its end; its height can grow as cells are laid out
@@ -491,7 +513,7 @@ class NotebookPage:
             slices.append((top, Image.open(io.BytesIO(self.page.screenshot(clip=box)))))
             if top + box["height"] >= height:
                 break
-            top += int(box["height"])
+            top += step
         total = slices[-1][0] + slices[-1][1].height
         sheet = Image.new("RGB", (slices[0][1].width, total), "white")
         for offset, image in slices:
@@ -502,7 +524,6 @@ class NotebookPage:
             sheet = sheet.crop((0, 0, sheet.width, min(sheet.height, content[3] + 40)))
         path = folder / f"{Path(self.name).stem}.png"
         sheet.save(path, compress_level=1)  # fast; these are throwaway artifacts
-        self.page.set_viewport_size({"width": VIEWPORT_WIDTH, "height": 900})
         scroller.evaluate("s => { s.scrollTop = 0; }")
         return path
 
