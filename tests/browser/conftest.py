@@ -151,7 +151,6 @@ class LabServer:
             "JUPYTER_PLATFORM_DIRS": "1",
             # quiz progress of the browser run must never touch the real per-user file
             "B12COURSE_PROGRESS": str(folders["progress"] / "progress.json"),
-            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
         })
         return env
 
@@ -548,6 +547,8 @@ def run_notebook(lab_server, chromium, kept_notebooks):
 
     def run(name: str, keep: bool = False) -> NotebookPage:
         if name in kept_notebooks:
+            # a background tab gets throttled timers and no animation frames: widgets lag
+            kept_notebooks[name].page.bring_to_front()
             return kept_notebooks[name]
         page = NotebookPage(lab_server, chromium, name)
         if keep:
