@@ -24,7 +24,7 @@ VENV = ROOT / ".venv"
 STAMP = VENV / ".b12course-install-stamp"
 START_NOTEBOOK = "notebooks/00_start_here.ipynb"
 NOTEBOOK_FOLDERS = ("notebooks", "exercises", "solutions")
-LINT_TARGETS = ("src", "tests", "tools", "benchmarks", "dev.py")
+LINT_TARGETS = ("src", "tests", "benchmarks", "dev.py")
 
 
 def venv_python() -> Path:
