@@ -111,13 +111,17 @@ def import_time(repeats: int) -> float:
 
 
 def suite_time(workers: int | None) -> float:
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
-               "--nbval-current-env", *FOLDERS]
-    if workers:
-        command += ["-n", str(workers), "--dist", "loadscope"]
+    """Wall time of the notebook part of ``python3 dev.py test``: the same command, timed."""
+    sys.path.insert(0, str(ROOT))
+    import dev
+
+    command, env = dev.notebook_session(Path(sys.executable), str(workers or 0), [])
     start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, capture_output=True, check=False)
-    return time.perf_counter() - start
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=False)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise RuntimeError(f"the notebook suite failed (exit {result.returncode})")
+    return seconds
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:

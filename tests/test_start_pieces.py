@@ -4,6 +4,7 @@ import importlib.util
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -117,3 +118,72 @@ def test_dev_py_usage_for_unknown_command():
     result = subprocess.run([sys.executable, str(REPO_ROOT / "dev.py"), "frobnicate"],
                             capture_output=True, text=True)
     assert result.returncode == 2 and "usage: python3 dev.py" in result.stdout
+
+
+class _FakeRun:
+    """Stands in for subprocess.run in dev.test: records each pytest session, returns codes."""
+
+    def __init__(self, codes):
+        self.codes, self.sessions = dict(codes), []
+
+    def __call__(self, command, cwd=None, env=None, **_kwargs):
+        part = "notebooks" if "notebooks" in command else "unit"
+        self.sessions.append((part, command, env))
+        return subprocess.CompletedProcess(command, self.codes.get(part, 0))
+
+
+def _dev_with_fake_pytest(monkeypatch, codes=()):
+    dev = _load_dev()
+    fake = _FakeRun(codes)
+    monkeypatch.setattr(dev, "ensure_venv", lambda: Path(sys.executable))
+    monkeypatch.setattr(dev, "run", lambda command, **kwargs: None)  # ruff
+    monkeypatch.setattr(dev, "count_notebooks", lambda python: {"notebooks": 9})
+    monkeypatch.setattr(dev.subprocess, "run", fake)
+    return dev, fake
+
+
+def test_dev_test_runs_the_notebook_suite_then_the_unit_tests(monkeypatch):
+    dev, fake = _dev_with_fake_pytest(monkeypatch)
+    dev.test([])
+    assert [part for part, _, _ in fake.sessions] == ["notebooks", "unit"]
+    (_, notebooks, nb_env), (_, unit, unit_env) = fake.sessions
+    assert nb_env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] == "1"
+    for plugin in ("nbval.plugin", "xdist.plugin", "b12course.pytest_startup"):
+        assert notebooks[notebooks.index(plugin) - 1] == "-p"
+    assert "--nbval-lax" in notebooks and "--dist" in notebooks and "loadscope" in notebooks
+    assert "PYTEST_DISABLE_PLUGIN_AUTOLOAD" not in unit_env  # hypothesis's plugin stays on
+    assert "tests" in unit and "b12course.pytest_startup" in unit
+
+
+def test_dev_test_stops_at_a_failing_part_with_its_exit_code(monkeypatch):
+    dev, fake = _dev_with_fake_pytest(monkeypatch, {"notebooks": 1})
+    with pytest.raises(SystemExit) as stop:
+        dev.test([])
+    assert stop.value.code == 1 and [p for p, _, _ in fake.sessions] == ["notebooks"]
+
+
+def test_dev_test_only_and_arguments_that_select_nothing_in_one_part(monkeypatch):
+    dev, fake = _dev_with_fake_pytest(monkeypatch)
+    dev.test(["--only", "unit", "-k", "labs"])
+    assert [p for p, _, _ in fake.sessions] == ["unit"] and fake.sessions[0][1][-2:] == [
+        "-k", "labs"]
+    dev, fake = _dev_with_fake_pytest(monkeypatch, {"notebooks": 5})
+    dev.test(["-m", "browser"])  # no notebook is a browser test: that part selects nothing
+    assert [p for p, _, _ in fake.sessions] == ["notebooks", "unit"]
+    dev, fake = _dev_with_fake_pytest(monkeypatch, {"notebooks": 5, "unit": 5})
+    with pytest.raises(SystemExit) as stop:
+        dev.test(["-k", "no_such_test"])
+    assert stop.value.code == 5
+
+
+def test_startup_plugin_skips_the_slow_import_and_notebooks_still_validate():
+    code = ("import sys, b12course.pytest_startup, nbformat\n"
+            "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1 + 1')])\n"
+            "nbformat.validate(nb)\n"
+            "bad = nbformat.v4.new_notebook(); bad['cells'] = [{'cell_type': 'code'}]\n"
+            "try:\n    nbformat.validate(bad)\nexcept nbformat.ValidationError:\n"
+            "    print('invalid notebook refused')\n"
+            "print(sys.modules['rfc3987_syntax'] is None)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["invalid", "notebook", "refused", "True"]
