@@ -221,6 +221,37 @@ def test_two_widgets_do_not_share_state(tmp_path):
     assert second.views[3].input.value is None
 
 
+def _models(widget):
+    """Every widget model a view sends to the browser: itself, children, layout and style."""
+    seen, stack = {}, [widget]
+    while stack:
+        w = stack.pop()
+        if w is None or id(w) in seen:
+            continue
+        seen[id(w)] = w
+        stack.extend(getattr(w, "children", ()))
+        stack.extend(getattr(w, name, None) for name in ("layout", "style"))
+        if isinstance(getattr(w, "input", None), list):
+            stack.extend(w.input)
+    return list(seen.values())
+
+
+def test_a_quiz_shares_layout_and_style_models_but_not_state():
+    """A quiz sends one model per control, not three (Layout and Style are shared)."""
+    import ipywidgets as widgets
+
+    quiz_view = quiz.show("03_regimens_by_cause")
+    models = _models(quiz_view)
+    controls = [m for m in models if not isinstance(m, widgets.Layout | widgets.Style)]
+    layouts = [m for m in models if isinstance(m, widgets.Layout)]
+    # Own layouts: the quiz, each question (hidden and shown in cases) and each case box.
+    assert len(layouts) <= len(quiz_view.views) + len(quiz_view.items) + 4
+    assert len(models) < 1.3 * len(controls)
+    own = {id(v.layout) for v in quiz_view.views}
+    assert len(own) == len(quiz_view.views)
+    assert not own & {id(v.feedback.layout) for v in quiz_view.views}
+
+
 def test_every_control_has_a_text_label(tmp_path):
     for name in BANKS:
         for view in quiz.show(name).views:

@@ -17,9 +17,9 @@ import ipywidgets as widgets
 from b12course.quiz.grading import Result, grade
 from b12course.quiz.model import Question, load_bank
 from b12course.quiz.progress import Progress
+from b12course.widgets.look import Look
 
 PLACEHOLDER = "(choose a step)"
-_LABEL_STYLE = {"description_width": "initial"}
 #: Let long option labels wrap instead of overlapping (ipywidgets gives each a fixed height).
 STYLE = """<style>
 .b12-quiz .widget-radio-box label, .b12-quiz .widget-checkbox label {
@@ -97,23 +97,26 @@ class QuestionView(widgets.VBox):
     """One question: its input control(s), Check, Try again, feedback and saved progress."""
 
     def __init__(self, question: Question, store: Progress, label: str = "",
-                 on_result=None, on_notice=None):
+                 on_result=None, on_notice=None, look: Look | None = None):
         self.question = question
         self.store = store
+        self.look = look = look or Look()
         self.result: Result | None = None
         record = store.get(question.id) or {}
         self.attempts = int(record.get("attempts", 0))
         self.best_score = float(record.get("best_score", 0.0))
         self.first_score = float(record.get("first_score", 0.0)) if record else None
         prefix = f"<b>{label}</b> " if label else ""
-        self.prompt = widgets.HTML(f"{prefix}{question.question}")
+        self.prompt = look.html_widget(f"{prefix}{question.question}")
         self.input, controls, hint = self._build_input()
         self.check = widgets.Button(description="Check", icon="check",
-                                    tooltip="Check your answer and see feedback")
+                                    tooltip="Check your answer and see feedback",
+                                    layout=look.plain, style=look.button)
         self.retry = widgets.Button(description="Try again", icon="undo", disabled=True,
-                                    tooltip="Clear your answer and the feedback")
-        self.feedback = widgets.HTML(f"<i>{hint}</i>")
-        self.saved = widgets.HTML(_saved_text(record))
+                                    tooltip="Clear your answer and the feedback",
+                                    layout=look.plain, style=look.button)
+        self.feedback = look.html_widget(f"<i>{hint}</i>")
+        self.saved = look.html_widget(_saved_text(record))
         on_result = on_result or (lambda view, result: None)
         on_notice = on_notice or (lambda text: None)
 
@@ -150,26 +153,28 @@ class QuestionView(widgets.VBox):
 
         self.check.on_click(on_check)
         self.retry.on_click(on_retry)
-        buttons = widgets.HBox([self.check, self.retry])
+        buttons = widgets.HBox([self.check, self.retry], layout=look.plain)
         super().__init__([self.prompt, *controls, buttons, self.feedback, self.saved],
                          layout=widgets.Layout(margin="0 0 1em 0"))
 
     def _build_input(self):
-        q = self.question
+        q, look = self.question, self.look
         if q.type == "multiple_choice":
             radio = widgets.RadioButtons(options=[(plain(c.answer), i)
                                                   for i, c in enumerate(q.choices)],
                                          value=None, description="Answer:",
-                                         layout=widgets.Layout(width="auto"), style=_LABEL_STYLE)
+                                         layout=look.auto_width, style=look.label)
             return radio, [radio], "Choose one answer, then press Check."
         if q.type == "many_choice":
             boxes = [widgets.Checkbox(value=False, description=plain(c.answer), indent=False,
-                                      layout=widgets.Layout(width="auto")) for c in q.choices]
-            label = widgets.HTML("<i>Tick every option that applies:</i>")
+                                      layout=look.auto_width, style=look.checkbox)
+                     for c in q.choices]
+            label = look.html_widget("<i>Tick every option that applies:</i>")
             return boxes, [label, *boxes], "Tick all that apply, then press Check."
         if q.type == "numeric":
             unit = q.unit
-            text = widgets.Text(value="", description="Answer:", style=_LABEL_STYLE,
+            text = widgets.Text(value="", description="Answer:", style=look.text,
+                                layout=look.plain,
                                 placeholder="a number and a unit" if unit else "a number",
                                 continuous_update=True)  # Check must see the latest text
             hint = ("Type a number and a unit (e.g. mcg, mg, mL), then press Check." if unit
@@ -179,10 +184,10 @@ class QuestionView(widgets.VBox):
             order = shuffled_order(q)
             options = [(PLACEHOLDER, "")] + [(plain(q.steps[i]), i) for i in order]
             drops = [widgets.Dropdown(options=options, value="", description=f"Position {n}:",
-                                      layout=widgets.Layout(width="auto"), style=_LABEL_STYLE)
+                                      layout=look.auto_width, style=look.label)
                      for n in range(1, len(q.steps) + 1)]
             listing = "".join(f"<li>{q.steps[i]}</li>" for i in order)
-            steps = widgets.HTML(f"<i>The steps, shuffled:</i><ul>{listing}</ul>")
+            steps = look.html_widget(f"<i>The steps, shuffled:</i><ul>{listing}</ul>")
             return drops, [steps, *drops], "Choose a step for each position, then press Check."
         raise ValueError(f"QuestionView cannot show a {q.type!r} question; use CaseView")
 
@@ -230,19 +235,20 @@ class CaseView(widgets.VBox):
     """A case: the stem, then its parts one after another (the next opens after an attempt)."""
 
     def __init__(self, question: Question, store: Progress, label: str = "",
-                 on_result=None, on_notice=None):
+                 on_result=None, on_notice=None, look: Look | None = None):
         self.question = question
+        look = look or Look()
         on_result = on_result or (lambda view, result: None)
         prefix = f"{label} " if label else ""
-        self.stem = widgets.HTML(f"<b>{prefix}{question.question}</b><br>{question.stem}")
-        self.summary = widgets.HTML("")
+        self.stem = look.html_widget(f"<b>{prefix}{question.question}</b><br>{question.stem}")
+        self.summary = look.html_widget("")
         n = len(question.parts)
 
         def part_done(view, result) -> None:
             self._reveal()
             on_result(view, result)
 
-        self.parts = [QuestionView(p, store, f"Part {k} of {n}.", part_done, on_notice)
+        self.parts = [QuestionView(p, store, f"Part {k} of {n}.", part_done, on_notice, look)
                       for k, p in enumerate(question.parts, start=1)]
         super().__init__([self.stem, *self.parts, self.summary],
                          layout=widgets.Layout(border="1px solid #999", padding="0.5em",
@@ -272,8 +278,9 @@ class QuizView(widgets.VBox):
 
     def __init__(self, title: str, questions: list[Question], store: Progress):
         self.store = store
-        self.notice = widgets.HTML(store.notice)
-        self.score = widgets.HTML("")
+        look = Look()
+        self.notice = look.html_widget(store.notice)
+        self.score = look.html_widget("")
         self.items: list[QuestionView | CaseView] = []
 
         def on_notice(text: str) -> None:
@@ -286,8 +293,8 @@ class QuizView(widgets.VBox):
         for n, q in enumerate(questions, start=1):
             label = f"Question {n} of {len(questions)}." if several else ""
             view_class = CaseView if q.type == "case" else QuestionView
-            self.items.append(view_class(q, store, label, on_result, on_notice))
-        heading = widgets.HTML(f"{STYLE}<h4>{html.escape(title)}</h4>")
+            self.items.append(view_class(q, store, label, on_result, on_notice, look))
+        heading = look.html_widget(f"{STYLE}<h4>{html.escape(title)}</h4>")
         super().__init__([heading, self.notice, *self.items, self.score])
         self.add_class("b12-quiz")
         self.update_score()

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import ipywidgets as widgets
 
 from b12course import plots, units
+from b12course.widgets.look import Look
 
 SEXES = (("Female", "female"), ("Male", "male"))
 WEIGHT_UNITS = ("kg", "lb")
@@ -231,12 +232,13 @@ def site_volume_alt() -> str:
 
 def needle_selector() -> widgets.VBox:
     """Build the selector; every change recomputes, and bad input gets a friendly message."""
-    wide = {"description_width": "initial"}
-    sex = widgets.Dropdown(options=SEXES, value="female", description="Sex:", style=wide)
+    look = Look()
+    wide = {"style": look.label, "layout": look.plain}
+    sex = widgets.Dropdown(options=SEXES, value="female", description="Sex:", **wide)
     weight = widgets.Text(value="70", description="Weight:", placeholder="e.g. 72 kg or 160 lb",
-                          continuous_update=False, style=wide)
+                          continuous_update=False, style=look.text, layout=look.plain)
     unit = widgets.Dropdown(options=WEIGHT_UNITS, value="kg",
-                            description="Unit (if you typed none):", style=wide)
+                            description="Unit (if you typed none):", **wide)
     try:
         names, problem = site_names(), ""
         others = other_guides_html()
@@ -244,9 +246,8 @@ def needle_selector() -> widgets.VBox:
         names, others = [], ""
         problem = f"❌ The site table could not be read ({html.escape(type(exc).__name__)})."
     site = widgets.Dropdown(options=names, value=names[0] if names else None,
-                            description="Site:", style=wide)
-    result = widgets.HTML(problem)
-    guidance = widgets.HTML()
+                            description="Site:", **wide)
+    result, guidance = look.html_widget(problem), look.html_widget()
 
     def update(_change=None) -> None:
         if problem:
@@ -263,11 +264,12 @@ def needle_selector() -> widgets.VBox:
         control.observe(update, names="value")
     update()
     box = widgets.VBox([
-        widgets.HTML("<b>Needle and site selector</b> (education only; follow local policy "
-                     "and your training)"),
-        widgets.HBox([sex, weight, unit, site]), result,
-        widgets.HTML("<b>Site guidance</b>"), guidance,
-        widgets.HTML("<b>Other guidance in the course's sources</b>"), widgets.HTML(others),
+        look.html_widget("<b>Needle and site selector</b> (education only; follow local "
+                         "policy and your training)"),
+        look.box([sex, weight, unit, site], vertical=False), result,
+        look.html_widget("<b>Site guidance</b>"), guidance,
+        look.html_widget("<b>Other guidance in the course's sources</b>"),
+        look.html_widget(others),
     ])
     box.parts = SimpleNamespace(sex=sex, weight=weight, unit=unit, site=site, result=result,
                                 guidance=guidance)

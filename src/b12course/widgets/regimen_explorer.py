@@ -15,6 +15,7 @@ from types import SimpleNamespace
 import ipywidgets as widgets
 
 from b12course import plots
+from b12course.widgets.look import Look
 
 DEFAULT_START = dt.date(2025, 1, 6)
 DEFAULT_DAYS = 365
@@ -97,7 +98,7 @@ def compare_figure(plans: dict, start=DEFAULT_START, days: int = DEFAULT_DAYS, *
                              figsize=(8, 2.4 * len(names) + 0.6))
     for ax, name in zip(axes[:, 0], names, strict=True):
         frame = _as_frame(plans[name].schedule(start, days=days, **schedule_options))
-        ax.set_title(name, fontsize=11, loc="left")
+        ax.set_title(plots.wrap(name, fig, 11), fontsize=11, loc="left")
         ax.set_ylabel("micrograms")
         ax.grid(True, alpha=0.3)
         for side in ("top", "right"):
@@ -231,21 +232,19 @@ def regimen_explorer(start: dt.date = DEFAULT_START, days: int = DEFAULT_DAYS) -
     """Build the explorer; redraws on every change and shows a message instead of a traceback."""
     from b12course import regimens
 
-    wide = {"description_width": "initial"}
+    look = Look()
+    wide = {"style": look.label, "layout": look.plain}
     cause = widgets.Dropdown(options=[(cause_label(c), c) for c in regimens.CAUSES],
-                             value=regimens.CAUSES[0], description="Cause:", style=wide)
+                             value=regimens.CAUSES[0], description="Cause:", **wide)
     neurological = widgets.Dropdown(options=[("No", False), ("Yes", True)], value=False,
-                                    description="Neurological involvement:", style=wide)
+                                    description="Neurological involvement:", **wide)
     region = widgets.Dropdown(options=list(regimens.REGIONS), value=regimens.REGIONS[0],
-                              description="Region:", style=wide)
+                              description="Region:", **wide)
     ranges = widgets.Dropdown(options=RANGE_CHOICES, value="lower",
-                              description="Where a source gives a range, use the:", style=wide)
+                              description="Where a source gives a range, use the:", **wide)
     open_phase = widgets.Dropdown(options=OPEN_PHASE_CHOICES, value=None,
-                                  description="Loading with no fixed end:", style=wide)
-    status = widgets.HTML()
-    figure = widgets.HTML()
-    table = widgets.HTML()
-    details = widgets.HTML()
+                                  description="Loading with no fixed end:", **wide)
+    status, figure, table, details = (look.html_widget() for _ in range(4))
 
     def redraw(_change=None) -> None:
         label = (f"{cause_label(cause.value)}, {'with' if neurological.value else 'no'} "
@@ -278,10 +277,12 @@ def regimen_explorer(start: dt.date = DEFAULT_START, days: int = DEFAULT_DAYS) -
         control.observe(redraw, names="value")
     redraw()
     box = widgets.VBox([
-        widgets.HTML("<b>Regimen explorer</b> (education only: never use it to dose a patient)"),
-        widgets.HBox([cause, neurological, region]), widgets.HBox([ranges, open_phase]),
+        look.html_widget("<b>Regimen explorer</b> (education only: never use it to dose a "
+                         "patient)"),
+        look.box([cause, neurological, region], vertical=False),
+        look.box([ranges, open_phase], vertical=False),
         status, figure, details,
-        widgets.HTML("<b>Dated doses</b> (start date chosen only for illustration)"), table,
+        look.html_widget("<b>Dated doses</b> (start date chosen only for illustration)"), table,
     ])
     box.parts = SimpleNamespace(cause=cause, neurological=neurological, region=region,
                                 ranges=ranges, open_phase=open_phase, status=status,

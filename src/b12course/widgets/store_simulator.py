@@ -15,6 +15,7 @@ from types import SimpleNamespace
 import ipywidgets as widgets
 
 from b12course import plots
+from b12course.widgets.look import Look
 
 CAVEAT = (
     "ℹ️ <b>Teaching model, not a prediction.</b> It assumes the store loses a fixed share of "
@@ -206,7 +207,9 @@ def retention_alt() -> str:
 
 def store_simulator() -> widgets.VBox:
     """Build the simulator: two scenarios side by side, redrawn on change, never a traceback."""
-    wide = {"description_width": "initial"}
+    look = Look()
+    wide = {"style": look.label, "layout": look.plain}
+    almost_full = widgets.Layout(width="95%")
     try:
         product_choices, interval_choices = product_options(), interval_options()
         start_choices = store_options()
@@ -221,24 +224,22 @@ def store_simulator() -> widgets.VBox:
     def scenario(letter, product_index, interval_index):
         product = widgets.Dropdown(options=product_choices, value=pick(product_choices,
                                                                        product_index),
-                                   description=f"{letter}: product and dose", style=wide,
-                                   layout=widgets.Layout(width="95%"))
+                                   description=f"{letter}: product and dose", style=look.label,
+                                   layout=almost_full)
         interval = widgets.Dropdown(options=interval_choices,
                                     value=pick(interval_choices, interval_index),
-                                    description=f"{letter}: interval", style=wide,
-                                    layout=widgets.Layout(width="95%"))
+                                    description=f"{letter}: interval", style=look.label,
+                                    layout=almost_full)
         return product, interval
 
     product_a, interval_a = scenario("A", 0, len(interval_choices) - 1)
     product_b, interval_b = scenario("B", 1, 0)
     start_store = widgets.Dropdown(options=start_choices, value=pick(start_choices, 0),
-                                   description="Starting store:", style=wide)
+                                   description="Starting store:", **wide)
     loss = widgets.Dropdown(options=LOSS_CHOICES, value="absent",
-                            description="Reabsorption of bile B12:", style=wide)
-    years = widgets.Dropdown(options=YEARS, value=730, description="Period:", style=wide)
-    status = widgets.HTML(problem)
-    figure = widgets.HTML()
-    table = widgets.HTML()
+                            description="Reabsorption of bile B12:", **wide)
+    years = widgets.Dropdown(options=YEARS, value=730, description="Period:", **wide)
+    status, figure, table = look.html_widget(problem), look.html_widget(), look.html_widget()
 
     def redraw(_change=None) -> None:
         if problem:
@@ -269,11 +270,11 @@ def store_simulator() -> widgets.VBox:
         control.observe(redraw, names="value")
     redraw()
     box = widgets.VBox([
-        widgets.HTML("<b>Body-store simulator</b> (education only)"),
-        widgets.HTML(CAVEAT),
-        widgets.HBox([widgets.VBox([product_a, interval_a]),
-                      widgets.VBox([product_b, interval_b])]),
-        widgets.HBox([start_store, loss, years]),
+        look.html_widget("<b>Body-store simulator</b> (education only)"),
+        look.html_widget(CAVEAT),
+        look.box([look.box([product_a, interval_a]), look.box([product_b, interval_b])],
+                 vertical=False),
+        look.box([start_store, loss, years], vertical=False),
         status, figure, table,
     ])
     box.parts = SimpleNamespace(product_a=product_a, interval_a=interval_a, product_b=product_b,
