@@ -28,3 +28,103 @@ def test_figure_without_alt_text_is_refused():
     fig, _ = plots.figure()
     with pytest.raises(ValueError, match="alt text"):
         plots.figure_html(fig, "caption", "")
+
+
+def _course_figures():
+    """Every figure the course's package draws, built the way the notebooks and explorers do."""
+    import datetime as dt
+
+    from b12course import diagnosis, physiology, regimens, trajectories
+    from b12course.widgets import (
+        needle_selector,
+        regimen_explorer,
+        store_simulator,
+        trajectory_explorer,
+    )
+
+    start = dt.date(2025, 1, 6)
+    plan = regimens.recommend("autoimmune_gastritis", neurological=False, region="UK")
+    neuro = regimens.recommend("autoimmune_gastritis", neurological=True, region="UK")
+    products, intervals = store_simulator.product_options(), store_simulator.interval_options()
+    scenario = store_simulator.run_scenario(products[0][1], intervals[0][1], 365,
+                                            store_simulator.store_options()[0][1], "absent")
+    yield "absorption chain", physiology.absorption_chain_figure()
+    yield "depletion", physiology.depletion_figure()
+    for analyte, unit in (("total_b12", "ng/L"), ("total_b12", "pmol/L")):
+        yield f"bands {unit}", diagnosis.bands_figure(analyte, unit)
+    yield "response timeline", trajectories.timeline_figure()[0]
+    for measure in trajectories.MEASURES:
+        yield f"trajectory {measure}", trajectory_explorer.draw("P01", measure)[0]
+    yield "regimen timeline", regimen_explorer.timeline_figure(
+        plan.schedule(start, days=200), title="A long title as the explorer writes it: "
+        "autoimmune gastritis (pernicious anaemia), with neurological involvement, UK")
+    yield "regimen comparison", regimen_explorer.compare_figure(
+        {"No neurological involvement": plan, "Neurological involvement": neuro}, start=start)
+    yield "store comparison", store_simulator.comparison_figure(
+        {"A: a long scenario label as the simulator writes it": scenario})
+    yield "retention", store_simulator.retention_figure()
+    yield "needle lengths", needle_selector.needle_length_figure()
+    yield "site volumes", needle_selector.site_volume_figure()
+
+
+def test_no_course_figure_is_clipped_when_saved_at_canvas_size():
+    """to_png saves at the canvas size, so titles, labels and legends must fit inside it."""
+    import matplotlib.pyplot as plt
+
+    clipped = {}
+    for name, fig in _course_figures():
+        reach = plots.overflow(fig)
+        if reach > 0.01:
+            clipped[name] = round(reach, 3)
+        plt.close(fig)
+    assert not clipped, f"content outside the canvas (inches): {clipped}"
+
+
+def test_every_explorer_figure_fits_for_every_cause_region_and_scenario():
+    """The explorers' longest titles and legends (every cause, region, product) stay inside."""
+    import datetime as dt
+
+    import matplotlib.pyplot as plt
+
+    from b12course import regimens
+    from b12course.widgets import regimen_explorer, store_simulator
+
+    start, clipped = dt.date(2025, 1, 6), {}
+    for cause in regimens.CAUSES:
+        for region in regimens.REGIONS:
+            label = (f"{regimen_explorer.cause_label(cause)}, with neurological involvement, "
+                     f"{region}")
+            plan = regimens.recommend(cause, True, region=region)
+            fig = regimen_explorer.timeline_figure(plan.schedule(start, days=365), title=label,
+                                                   start=start)
+            if (reach := plots.overflow(fig)) > 0.01:
+                clipped[label] = round(reach, 3)
+            plt.close(fig)
+    products = store_simulator.product_options()
+    intervals = store_simulator.interval_options()
+    longest_product = max(products, key=lambda option: len(option[0]))
+    longest_interval = max(intervals, key=lambda option: len(option[0]))
+    store = store_simulator.store_options()[0][1]
+    results = {f"{letter}: {longest_product[0].split(' [')[0]}, {longest_interval[0]}":
+               store_simulator.run_scenario(longest_product[1], longest_interval[1], 3650, store,
+                                            "absent") for letter in "AB"}
+    fig = store_simulator.comparison_figure(results)
+    if (reach := plots.overflow(fig)) > 0.01:
+        clipped["store simulator, longest labels"] = round(reach, 3)
+    plt.close(fig)
+    assert not clipped, f"content outside the canvas (inches): {clipped}"
+
+
+def test_overflow_detects_a_label_outside_the_canvas():
+    fig, ax = plots.figure("Title")
+    fig.text(0.5, 1.05, "a figure-level note above the canvas")
+    assert plots.overflow(fig) > 0.05
+    fig, ax = plots.figure("Title", "Day", "Store")
+    assert plots.overflow(fig) <= 0
+
+
+def test_long_titles_wrap_to_the_figure_width():
+    title = "A very long title " * 8
+    fig, ax = plots.figure(title.strip())
+    assert ax.get_title().count("\n") >= 1
+    assert plots.overflow(fig) <= 0
