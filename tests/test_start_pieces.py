@@ -176,8 +176,11 @@ def test_dev_test_only_and_arguments_that_select_nothing_in_one_part(monkeypatch
     assert stop.value.code == 5
 
 
-def test_startup_plugin_skips_the_slow_import_and_notebooks_still_validate():
-    code = ("import sys, b12course.pytest_startup, nbformat\n"
+@pytest.mark.parametrize("entry", ["b12course.pytest_startup", "b12course.cli",
+                                   "b12course.grading.worker"])
+def test_tool_processes_skip_the_slow_import_and_notebooks_still_validate(entry):
+    """pytest, the CLI and each grading worker skip rfc3987_syntax (b12course.fast_imports)."""
+    code = (f"import sys, {entry}, nbformat\n"
             "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1 + 1')])\n"
             "nbformat.validate(nb)\n"
             "bad = nbformat.v4.new_notebook(); bad['cells'] = [{'cell_type': 'code'}]\n"

@@ -6,8 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from b12course import hygiene
-from b12course.paths import repo_path
+from b12course.fast_imports import skip_iri_grammar
+
+skip_iri_grammar()  # the CLI reads notebooks: skip 0.85 s of unused imports first
+
+from b12course import hygiene  # noqa: E402
+from b12course.paths import repo_path  # noqa: E402
 
 
 def _check_notebooks(args: argparse.Namespace) -> int:

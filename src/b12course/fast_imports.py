@@ -1,0 +1,28 @@
+"""Skip a slow optional import in the course's own tool processes (tests, CLI, grading workers).
+
+Anything that reads notebooks imports nbformat, which imports jsonschema, which eagerly imports
+the optional ``rfc3987_syntax`` package: it compiles ~35 Earley grammars at import and costs
+~0.85 s per process (upstream python-jsonschema/jsonschema#1428). It only serves the "iri" and
+"iri-reference" JSON-schema formats, which no notebook schema uses. The grader starts a fresh
+process per submission and pytest one per xdist worker, so the cost adds up; these entry points
+call :func:`skip_iri_grammar` before importing nbformat. Notebook kernels never import
+jsonschema and are untouched.
+"""
+
+from __future__ import annotations
+
+import sys
+
+SKIPPED_MODULE = "rfc3987_syntax"
+
+
+def skip_iri_grammar() -> bool:
+    """Mark ``rfc3987_syntax`` unavailable unless jsonschema is already loaded; True if skipped.
+
+    ``None`` in ``sys.modules`` makes the import raise ImportError, which jsonschema expects for
+    an optional format checker and handles by not registering that format.
+    """
+    if "jsonschema" in sys.modules:
+        return False
+    sys.modules.setdefault(SKIPPED_MODULE, None)
+    return sys.modules[SKIPPED_MODULE] is None
