@@ -202,6 +202,28 @@ class LabServer:
         """The notebook as the server has it on disk (after a save from the browser)."""
         return self.api("GET", f"/api/contents/{name}?content=1&type=notebook")["content"]
 
+    def last_modified(self, name: str) -> str:
+        return self.api("GET", f"/api/contents/{name}?content=0")["last_modified"]
+
+    def saved_notebook(self, name: str, older: str, timeout_s: float = 30) -> dict:
+        """The notebook once a save that began after ``older`` has finished writing it.
+
+        jupyter_server's "atomic" save keeps a backup but rewrites the file in place, so a read
+        during the save can see an empty file (seen once in CI: "Notebook does not appear to be
+        JSON: ''"). Poll until the file is newer than before the save and reads as a notebook.
+        """
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                if self.last_modified(name) != older:
+                    return self.notebook(name)
+            except RuntimeError:
+                if time.monotonic() > deadline:
+                    raise
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name} was not saved within {timeout_s:g} s")
+            time.sleep(0.1)
+
     def shutdown_kernels(self, name: str | None = None) -> None:
         """Shut down the kernels of one notebook (or all) so finished notebooks free the CPU."""
         with contextlib.suppress(OSError, RuntimeError):
@@ -401,9 +423,10 @@ class NotebookPage:
 
     def save(self) -> dict:
         """File → Save Notebook; returns the saved notebook (outputs included) from the server."""
+        before = self.server.last_modified(self.name)
         self.menu("File", "Save Notebook")
         self.page.locator(".lm-TabBar-tab.jp-mod-dirty").first.wait_for(state="detached")
-        return self.server.notebook(self.name)
+        return self.server.saved_notebook(self.name, before)
 
     def cells(self) -> list[dict]:
         return self.page.evaluate(_CELLS_JS)
