@@ -62,7 +62,7 @@ def test_every_source_key_resolves(filename):
         rows = list(csv.DictReader(handle))
     if not rows or "source" not in rows[0]:
         pytest.skip(f"{filename} has no source column")
-    for n, row in enumerate(rows, start=1):
+    for n, row in enumerate(rows, start=2):  # file lines, as data.DataError numbers rows
         assert row["source"].strip(), f"{filename} row {n}: empty source"
         assert not references.unresolved(row["source"]), (
             f"{filename} row {n}: unresolved {references.unresolved(row['source'])}")
@@ -141,11 +141,11 @@ def test_missing_column_names_file_and_column(data_copy):
     ("products", "strength", "-1000", "-1000 is not allowed"),
 ])
 def test_bad_cell_names_file_row_and_column(data_copy, name, column, value, problem):
-    _edit(data_copy, name, 2, column, value)
+    _edit(data_copy, name, 2, column, value)  # the third data row: line 4 of the file
     with pytest.raises(data.DataError) as info:
         data.load(name)
     message = str(info.value)
-    assert f"{name}.csv, row 3, column '{column}'" in message
+    assert f"{name}.csv, row 4, column '{column}'" in message
     assert problem in message
     assert "Accepted:" in message
 
@@ -153,8 +153,8 @@ def test_bad_cell_names_file_row_and_column(data_copy, name, column, value, prob
 def test_duplicate_key_names_both_rows(data_copy):
     first = data.load("regimens")["regimen_id"].iloc[0]
     _edit(data_copy, "regimens", 4, "regimen_id", first)
-    with pytest.raises(data.DataError, match=r"regimens\.csv, row 5, column 'regimen_id'.*"
-                                             r"duplicate key.*also row 1"):
+    with pytest.raises(data.DataError, match=r"regimens\.csv, row 6, column 'regimen_id'.*"
+                                             r"duplicate key.*also row 2"):
         data.load("regimens")
 
 
@@ -166,15 +166,15 @@ def test_unknown_table_lists_the_tables():
 def test_row_with_too_many_fields_is_named(data_copy):
     path = data_copy / "products.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    lines[2] = lines[2] + ",surplus"
+    lines[2] = lines[2] + ",surplus"  # file line 3
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(data.DataError, match=r"products\.csv, row 2: has \d+ fields"):
+    with pytest.raises(data.DataError, match=r"products\.csv, row 3: has \d+ fields"):
         data.load("products")
 
 
 def test_empty_required_value_is_named(data_copy):
     _edit(data_copy, "causes", 0, "reversible", "")
-    with pytest.raises(data.DataError, match=r"causes\.csv, row 1, column 'reversible': value "
+    with pytest.raises(data.DataError, match=r"causes\.csv, row 2, column 'reversible': value "
                                              r"is empty\. Accepted: yes, no, depends"):
         data.load("causes")
 
@@ -184,3 +184,48 @@ def test_records_follow_edits_to_the_file(data_copy):
     _edit(data_copy, "products", 0, "name", "Renamed for the test")
     after = {r["product_id"]: r["name"] for r in data.records("products")}
     assert after["ohcbl-inj-uk"] == "Renamed for the test" != before["ohcbl-inj-uk"]
+
+
+@pytest.mark.parametrize("name,column,value,problem", [
+    ("units", "to_base", "a thousand", "'a thousand' is not a number"),
+    ("units", "base_unit", "mL", "base unit 'mL' is not a mass unit"),
+    ("requirements", "source", "NOT-A-KEY", "source key(s) NOT-A-KEY not in references.csv"),
+    ("requirements", "mcg_per_day", "0", "0 is not allowed"),
+    ("absorption_chain", "order", "2.5", "'2.5' is not a whole number"),
+    ("pitfalls", "safer_practice", "", "value is empty"),
+    ("references", "kind", "blog", "unknown value 'blog'"),
+    ("course_map", "minutes", "twenty", "'twenty' is not a number"),
+])
+def test_every_table_names_file_row_and_column(data_copy, name, column, value, problem):
+    """The tables read by units, references, the course map, physiology and pitfalls too."""
+    _edit(data_copy, name, 1, column, value)  # the second data row: line 3 of the file
+    with pytest.raises(data.DataError) as info:
+        data.load(name)
+    assert f"{name}.csv, row 3, column '{column}': {problem}" in str(info.value)
+
+
+def test_rows_are_file_lines_even_after_blank_lines(data_copy):
+    path = data_copy / "pitfalls.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first_id = lines[1].split(",", 1)[0]
+    lines[4:4] = ["", ""]  # two blank lines before the fourth data row
+    lines.append(lines[1])  # a duplicate of row 2 at the end
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(data.DataError, match=rf"pitfalls\.csv, row {len(lines)}, column 'id': "
+                                             rf"duplicate key '{first_id}' \(also row 2\)"):
+        data.load("pitfalls")
+
+
+def test_module_loaders_raise_the_same_precise_error(data_copy):
+    from b12course import coursemap, units
+
+    _edit(data_copy, "units", 0, "dimension", "time")
+    _edit(data_copy, "course_map", 0, "title", "")
+    units._table.cache_clear()
+    try:
+        with pytest.raises(data.DataError, match=r"units\.csv, row 2, column 'dimension'"):
+            units.convert(1, "mg", "mcg")
+    finally:
+        units._table.cache_clear()
+    with pytest.raises(data.DataError, match=r"course_map\.csv, row 2, column 'title'"):
+        coursemap.sessions()

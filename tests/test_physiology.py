@@ -76,18 +76,11 @@ def test_broken_table_fails_with_file_row_and_column(tmp_path, monkeypatch):
     for name in ("references.csv", "units.csv"):
         (tmp_path / name).write_bytes((data_dir() / name).read_bytes())
     (tmp_path / "requirements.csv").write_text(
-        "body,region,population,mcg_per_day,measure,year,source\n"
-        "X,UK,adults,1.5,RNI,1991,NOT-A-KEY\n", encoding="utf-8")
+        "body,region,population,mcg_per_day,measure,year,source,notes\n"
+        "X,UK,adults,1.5,RNI,1991,NOT-A-KEY,\n", encoding="utf-8")
     monkeypatch.setenv("B12COURSE_DATA", str(tmp_path))
-    physiology._table.cache_clear()
-    references.load.cache_clear()
-    try:
-        with pytest.raises(ValueError, match=r"requirements.csv, row 2, column 'source'"):
-            physiology.requirements()
-    finally:
-        monkeypatch.delenv("B12COURSE_DATA")
-        physiology._table.cache_clear()
-        references.load.cache_clear()
+    with pytest.raises(ValueError, match=r"requirements.csv, row 2, column 'source'"):
+        physiology.requirements()
 
 
 def test_depletion_years_match_the_digest_worked_example():

@@ -10,13 +10,11 @@ from b12course.paths import data_dir
 
 @pytest.fixture
 def data_copy(tmp_path, monkeypatch):
-    """A private copy of data/ that a test may break; the loader cache is cleared around it."""
+    """A private copy of data/ that a test may break (data.load caches per folder and file)."""
     target = tmp_path / "data"
     shutil.copytree(data_dir(), target)
     monkeypatch.setenv("B12COURSE_DATA", str(target))
-    pitfalls.load.cache_clear()
-    yield target
-    pitfalls.load.cache_clear()
+    return target
 
 
 def test_catalogue_covers_the_pitfalls_the_course_teaches():

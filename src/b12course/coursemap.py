@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from b12course.paths import data_dir, repo_path
+from b12course import data
+from b12course.paths import repo_path
 
 
 @dataclass(frozen=True)
@@ -28,20 +28,10 @@ class Session:
 
 
 def sessions(path: Path | None = None) -> list[Session]:
-    """Read the course map in order."""
-    path = path or data_dir() / "course_map.csv"
-    with open(path, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    result = []
-    for line, row in enumerate(rows, start=2):
-        try:
-            minutes = int(row["minutes"])
-        except (KeyError, TypeError, ValueError):
-            raise ValueError(f"{path}, row {line}, column 'minutes': expected whole minutes, "
-                             f"got {row.get('minutes')!r}") from None
-        result.append(Session(row["number"], row["slug"], row["title"], minutes,
-                              row["objectives"]))
-    return result
+    """Read the course map in order (``path``: another file checked by the same schema)."""
+    rows = data.validate("course_map", path=path) if path else data.validate("course_map")
+    return [Session(row["number"], row["slug"], row["title"], int(row["minutes"]),
+                    row["objectives"]) for row in rows]
 
 
 def markdown(link_prefix: str = "") -> str:

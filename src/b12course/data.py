@@ -3,7 +3,12 @@
 ``load("regimens")`` returns a pandas DataFrame after checking every row against the table's
 schema: required columns present, keys unique, numbers finite and not negative, choices and
 units from the allowed lists, and every ``source`` key resolving in ``references.csv``. A problem
-raises :class:`DataError` naming the file, the row (1 = first data row) and the column.
+raises :class:`DataError` naming the file, the row and the column. Rows are numbered as an editor
+or a spreadsheet shows the file: the header is row 1, so the first data row is row 2.
+
+Every CSV in ``data/`` has a schema here, and the modules that use a table read it through
+:func:`load`, :func:`records` or (where pandas is not wanted, e.g. units and references, which
+the quiz needs) :func:`validate`, so each check is written once.
 """
 
 from __future__ import annotations
@@ -134,6 +139,15 @@ def _check_retention(rows, ctx):
                 ctx.fail(n, col, f"{row[col]} is above 100%", ["0-100"])
 
 
+def _check_units(rows, ctx):
+    dimensions = {row["unit"]: row["dimension"] for _, row in rows}
+    for n, row in rows:
+        if dimensions.get(row["base_unit"]) != row["dimension"]:
+            ctx.fail(n, "base_unit", f"base unit {row['base_unit']!r} is not a "
+                     f"{row['dimension']} unit in this table",
+                     sorted(u for u, d in dimensions.items() if d == row["dimension"]))
+
+
 def _check_timeline(rows, ctx):
     for n, row in rows:
         _check_range(ctx, n, row, "time_from", "time_to")
@@ -247,6 +261,32 @@ SCHEMAS: dict[str, Schema] = {
         "hours": _c("number", positive=True), "subjects": _c(),
         "source": _c("source", required=True), "notes": _c(),
     }, ("row_id",), (_check_retention,)),
+    "units": Schema({
+        "unit": _c(required=True),
+        "dimension": _c("choice", "mass", "volume", "b12_concentration", "length", "weight",
+                        required=True),
+        "to_base": _c("number", required=True, positive=True), "base_unit": _c(required=True),
+        "aliases": _c(), "source": _c("source", required=True), "notes": _c(),
+    }, ("unit",), (_check_units,)),
+    "requirements": Schema({
+        "body": _c(required=True), "region": _c("choice", "UK", "US", "international",
+                                                required=True),
+        "population": _c(required=True), "mcg_per_day": _c("number", required=True,
+                                                            positive=True),
+        "measure": _c(required=True), "year": _c("int", required=True),
+        "source": _c("source", required=True), "notes": _c(),
+    }, ("body", "population")),
+    "absorption_chain": Schema({
+        "order": _c("int", required=True, positive=True), "step": _c(required=True),
+        "label": _c(required=True), "site": _c(required=True),
+        "what_happens": _c(required=True), "carrier": _c(required=True),
+        "source": _c("source", required=True),
+    }, ("order",)),
+    "pitfalls": Schema({
+        "id": _c(required=True), "pitfall": _c(required=True),
+        "why_it_matters": _c(required=True), "safer_practice": _c(required=True),
+        "source": _c("source", required=True),
+    }, ("id",)),
     "body_stores": Schema({
         "parameter": _c(required=True), "value": _c("number", required=True),
         "value_max": _c("number"), "unit": _c("unit", "%/day", "mcg", "mg", "mcg/day", "mcg/g",
@@ -286,8 +326,9 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
             header = [h.strip() for h in next(reader)]
         except StopIteration:
             raise DataError(f"{path.name}: the file is empty (no header row).") from None
-        rows = []
-        for n, values in enumerate(reader, start=1):
+        rows, end = [], reader.line_num
+        for values in reader:
+            n, end = end + 1, reader.line_num  # the file line the record starts on
             if not any(v.strip() for v in values):
                 continue
             if len(values) != len(header):
@@ -301,12 +342,21 @@ def _reference_keys(folder: Path) -> set[str]:
     return {row["key"] for _, row in _read_rows(folder / "references.csv")[1]}
 
 
-def validate(name: str, folder: Path | None = None) -> list[dict[str, str]]:
-    """Check a table against its schema; return its rows as text dicts or raise DataError."""
+def validate(name: str, folder: Path | None = None, *, path: Path | None = None
+             ) -> list[dict[str, str]]:
+    """Check a table against its schema; return its rows as text dicts or raise DataError.
+
+    ``path`` checks another file against the named table's schema (source keys are then looked
+    up in the ``references.csv`` beside it).
+    """
     if name not in SCHEMAS:
         raise ValueError(f"Unknown table {name!r}. Tables: {', '.join(TABLES)}.")
-    folder = Path(folder) if folder else data_dir()
-    path = folder / f"{name}.csv"
+    if path is not None:
+        path = Path(path)
+        folder = path.parent
+    else:
+        folder = Path(folder) if folder else data_dir()
+        path = folder / f"{name}.csv"
     schema = SCHEMAS[name]
     header, rows = _read_rows(path)
     ctx = _Context(path, folder)

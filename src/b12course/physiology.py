@@ -8,40 +8,15 @@ are computed here from those rows, never typed in.
 from __future__ import annotations
 
 import textwrap
-from functools import cache
 
 import pandas as pd
 
-from b12course.paths import data_dir
-from b12course.references import unresolved
-
-_REQUIRED = {
-    "requirements": ("body", "region", "population", "mcg_per_day", "measure", "year", "source"),
-    "absorption_chain": ("order", "step", "label", "site", "what_happens", "carrier", "source"),
-}
-
-
-@cache
-def _table(name: str) -> pd.DataFrame:
-    """Read one of this module's tables and check columns, numbers and source keys."""
-    path = data_dir() / f"{name}.csv"
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in _REQUIRED[name] if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{path.name}: missing column(s) {', '.join(missing)}")
-    for row, source in enumerate(frame["source"], start=2):
-        bad = unresolved(source)
-        if not source.strip() or bad:
-            raise ValueError(f"{path.name}, row {row}, column 'source': unresolved key(s) "
-                             f"{bad or ['(empty)']}")
-    return frame
+from b12course import data
 
 
 def requirements() -> pd.DataFrame:
     """Daily B12 requirements by body and population (UK RNI, US RDA, WHO), with sources."""
-    frame = _table("requirements").copy()
-    frame["mcg_per_day"] = frame["mcg_per_day"].astype(float)
-    return frame
+    return data.load("requirements")
 
 
 def requirement(region: str, population: str = "adults") -> float:
@@ -67,9 +42,7 @@ def dose_in_days_of_requirement(dose_mcg: float) -> pd.DataFrame:
 
 def absorption_chain() -> pd.DataFrame:
     """The steps from food to cells in order: site, what happens, the carrier, sources."""
-    frame = _table("absorption_chain").copy()
-    frame["order"] = frame["order"].astype(int)
-    return frame.sort_values("order").reset_index(drop=True)
+    return data.load("absorption_chain").sort_values("order").reset_index(drop=True)
 
 
 def step_labels() -> dict[str, str]:
@@ -84,8 +57,6 @@ def causes_by_step() -> pd.DataFrame:
     The umbrella row of a group (a cause whose id is its own group and which has sub-rows) is
     left out so each cause appears once; causes acting at several steps come last.
     """
-    from b12course import data
-
     causes = data.load("causes")
     has_children = causes.groupby("group")["cause_id"].transform("count") > 1
     umbrella = (causes["cause_id"] == causes["group"]) & has_children

@@ -6,35 +6,15 @@ Read from ``data/pitfalls.csv``; every row names the source keys that make it a 
 from __future__ import annotations
 
 import html
-from functools import cache
 
 import pandas as pd
 
-from b12course.paths import data_dir
-from b12course.references import unresolved
-
-COLUMNS = ("id", "pitfall", "why_it_matters", "safer_practice", "source")
+from b12course import data
 
 
-@cache
 def load() -> pd.DataFrame:
-    """All pitfalls, checked for columns, empty cells, duplicate ids and unresolved sources."""
-    path = data_dir() / "pitfalls.csv"
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in COLUMNS if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{path.name}: missing column(s) {', '.join(missing)}")
-    for row, record in enumerate(frame.to_dict("records"), start=2):
-        for column in COLUMNS:
-            if not record[column].strip():
-                raise ValueError(f"{path.name}, row {row}, column {column!r}: empty")
-        bad = unresolved(record["source"])
-        if bad:
-            raise ValueError(f"{path.name}, row {row}, column 'source': unknown key(s) {bad}")
-    duplicated = frame["id"][frame["id"].duplicated()].tolist()
-    if duplicated:
-        raise ValueError(f"{path.name}: duplicate id(s) {duplicated}")
-    return frame
+    """All pitfalls (checked by data.load: no empty cell, unique ids, sources that resolve)."""
+    return data.load("pitfalls")
 
 
 def table_html() -> str:

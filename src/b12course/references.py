@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -27,19 +26,11 @@ class Reference:
 
 @cache
 def load() -> dict[str, Reference]:
-    """All references by key (read once per process)."""
-    path = data_dir() / "references.csv"
-    with open(path, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    refs: dict[str, Reference] = {}
-    for line, row in enumerate(rows, start=2):
-        key = (row.get("key") or "").strip()
-        if not key:
-            raise ValueError(f"{path}, row {line}, column 'key': empty source key")
-        if key in refs:
-            raise ValueError(f"{path}, row {line}, column 'key': duplicate key {key!r}")
-        refs[key] = Reference(key, row["citation"], row["year"], row["url"], row["kind"])
-    return refs
+    """All references by key (read once per process; checked by b12course.data's schema)."""
+    from b12course import data
+
+    return {row["key"]: Reference(row["key"], row["citation"], row["year"], row["url"],
+                                  row["kind"]) for row in data.validate("references")}
 
 
 def split_keys(source: str) -> list[str]:

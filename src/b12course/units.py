@@ -6,14 +6,11 @@ factor between ng/L and pmol/L lives in one place.
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
-
-from b12course.paths import data_dir
 
 
 class Quantity(NamedTuple):
@@ -36,20 +33,18 @@ class Unit:
 
 @cache
 def _table() -> tuple[dict[str, Unit], dict[str, str]]:
-    path = data_dir() / "units.csv"
+    """Units and their folded aliases from units.csv (checked by b12course.data's schema)."""
+    from b12course import data
+
     units: dict[str, Unit] = {}
     aliases: dict[str, str] = {}
-    with open(path, newline="", encoding="utf-8") as handle:
-        for line, row in enumerate(csv.DictReader(handle), start=2):
-            try:
-                unit = Unit(row["unit"], row["dimension"], float(row["to_base"]),
-                            row["base_unit"], row["source"])
-            except (KeyError, TypeError, ValueError) as exc:
-                raise ValueError(f"{path}, row {line}: malformed unit row ({exc})") from None
-            units[unit.name] = unit
-            for alias in [unit.name, *row["aliases"].split("|")]:
-                if alias:
-                    aliases[_fold(alias)] = unit.name
+    for row in data.validate("units"):
+        unit = Unit(row["unit"], row["dimension"], float(row["to_base"]), row["base_unit"],
+                    row["source"])
+        units[unit.name] = unit
+        for alias in [unit.name, *row["aliases"].split("|")]:
+            if alias.strip():
+                aliases[_fold(alias)] = unit.name
     return units, aliases
 
 
