@@ -29,9 +29,8 @@ class Session:
 
 def sessions(path: Path | None = None) -> list[Session]:
     """Read the course map in order (``path``: another file checked by the same schema)."""
-    rows = data.validate("course_map", path=path) if path else data.validate("course_map")
     return [Session(row["number"], row["slug"], row["title"], int(row["minutes"]),
-                    row["objectives"]) for row in rows]
+                    row["objectives"]) for row in data.validate("course_map", path=path)]
 
 
 def markdown(link_prefix: str = "") -> str:
