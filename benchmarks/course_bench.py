@@ -111,7 +111,8 @@ def import_time(repeats: int) -> float:
 
 def suite_time(workers: int | None) -> float:
     """Wall time of the notebook part of ``python3 dev.py test``: the same command, timed."""
-    sys.path.insert(0, str(ROOT))
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
     import dev
 
     command, env = dev.notebook_session(Path(sys.executable), str(workers or 0), [])
