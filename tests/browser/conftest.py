@@ -24,7 +24,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-import warnings
 from pathlib import Path
 
 import pytest
@@ -53,10 +52,6 @@ EXPECT_TIMEOUT_MS = 20_000
 SCREENSHOT_MAX_HEIGHT = 60_000  # px; a longer notebook's screenshot stops there
 
 
-class BrowserCheckSkipped(UserWarning):
-    """Shown in pytest's warnings summary so a skipped browser check is never silent."""
-
-
 def running_in_ci() -> bool:
     """True when the CI variable is set to anything but an explicit false."""
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
@@ -75,20 +70,22 @@ def missing_browser_reason() -> str | None:
 
 
 def require_browser() -> None:
-    """Skip (explicit opt-out, or no browser outside CI) or fail (no browser in CI)."""
+    """Skip (explicit opt-out, or no browser outside CI) or fail (no browser in CI).
+
+    A plain skip, not a custom warning: the reason shows in the short summary (``-rs`` is in
+    pyproject's addopts), and a warning class defined in a conftest crashes the xdist controller,
+    which cannot import it back by module name (tests/test_no_chromium.py guards this).
+    """
     if os.environ.get(SKIP_VARIABLE, "").strip() not in ("", "0"):
-        reason = f"browser check skipped on request ({SKIP_VARIABLE}={os.environ[SKIP_VARIABLE]})"
-        warnings.warn(reason, BrowserCheckSkipped, stacklevel=2)
-        pytest.skip(reason)
+        value = os.environ[SKIP_VARIABLE]
+        pytest.skip(f"browser check skipped on request ({SKIP_VARIABLE}={value})")
     reason = missing_browser_reason()
     if reason is None:
         return
     if running_in_ci():
         pytest.fail(f"CI must run the browser check, but {reason}. .ci/run installs Chromium; "
                     f"set {SKIP_VARIABLE}=1 only to opt out on purpose.", pytrace=False)
-    reason = f"browser check skipped: {reason} (set CI=true to make this a failure)"
-    warnings.warn(reason, BrowserCheckSkipped, stacklevel=2)
-    pytest.skip(reason)
+    pytest.skip(f"browser check skipped: {reason} (set CI=true to make this a failure)")
 
 
 def _free_port() -> int:
