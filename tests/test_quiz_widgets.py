@@ -274,3 +274,16 @@ def test_typed_answers_never_raise_in_the_widget(tmp_path, text, index):
     value = view.feedback.value
     assert any(symbol in headline(view) for symbol in ("✅", "❌", "ℹ️"))
     assert "Traceback" not in value and "<script" not in value.lower()
+
+
+def test_quiz_citations_say_when_a_source_is_superseded_draft_or_secondary():
+    """A student reading a quiz's sources can tell a withdrawn or second-hand source apart."""
+    from b12course.quiz.widgets import citation_html
+
+    shown = citation_html("NICE-NG239; BSH-2014; NICE-DRAFT-2023; CKS-2020")
+    parts = shown.split("[")
+    by_key = {part.split("]")[0]: part for part in parts if "]" in part}
+    assert "(superseded)" in by_key["BSH-2014"]
+    assert "(draft)" in by_key["NICE-DRAFT-2023"]
+    assert "(secondary source)" in by_key["CKS-2020"]
+    assert "<em>" not in by_key["NICE-NG239"]

@@ -73,6 +73,37 @@ def _progress(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sources(args: argparse.Namespace) -> int:
+    from b12course import references
+
+    status, older = args.status, args.older_than
+    if status is not None and status not in references.STATUSES:
+        print(f"b12course sources: unknown status {status!r}; choose one of "
+              f"{', '.join(references.STATUSES)}", file=sys.stderr)
+        return 2
+    days = None
+    if older is not None:
+        if not older.strip().isdigit():
+            print(f"b12course sources: --older-than takes a whole number of days (0 or more), "
+                  f"not {older!r}", file=sys.stderr)
+            return 2
+        days = int(older)
+    groups = references.by_status(status, days)
+    if not groups:
+        wanted = [f"status {status}" if status else "",
+                  f"checked more than {days} days ago" if days is not None else ""]
+        print(f"No sources match ({', '.join(w for w in wanted if w)}).")
+        return 0
+    for name, refs in groups.items():
+        print(f"{name} ({len(refs)} source{'s' if len(refs) != 1 else ''})")
+        for ref in refs:
+            citation = ref.citation if len(ref.citation) <= 70 else ref.citation[:69] + "…"
+            age = ref.age_days()
+            print(f"  {ref.key:<22} checked {ref.checked}, {age} day{'s' if age != 1 else ''} "
+                  f"ago  {citation}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="b12course", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -102,6 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="output file: .csv for a table, anything else for JSON")
     p.add_argument("--name", default="", help="your name, stored in a JSON export")
     p.set_defaults(func=_progress)
+    p = sub.add_parser("sources", help="list the cited sources by status and by how long ago "
+                                       "they were last checked")
+    p.add_argument("--status", help="only this status: current, secondary, superseded or draft")
+    p.add_argument("--older-than", metavar="DAYS",
+                   help="only sources last checked more than DAYS days ago")
+    p.set_defaults(func=_sources)
     return parser
 
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from b12course.paths import data_dir
@@ -27,7 +29,8 @@ class DataError(ValueError):
 
 @dataclass(frozen=True)
 class Col:
-    """How one column is checked: kind is text, number, int, choice, choices, source or unit."""
+    """How one column is checked: kind is text, number, int, choice, choices, source, unit or
+    date (an ISO date, YYYY-MM-DD, not in the future)."""
 
     kind: str = "text"
     required: bool = False
@@ -53,10 +56,14 @@ YES_NO = ("yes", "no")
 MASS = ("mcg", "mg")
 TIME = ("hour", "day", "week", "month", "year")
 ROUTES = ("IM", "deep SC", "IM or deep SC", "intranasal", "oral")
+NON_INJECTED = ("intranasal", "oral")  # never the start of treatment with neurology
 PATTERNS = ("daily", "alternate days", "three times a week", "weekly", "every", "twice a year")
 PHASES = ("loading", "maintenance", "prophylaxis", "treatment", "statement")
-CATEGORIES = ("deficient", "indeterminate", "unlikely", "normal", "raised")
+CATEGORIES = ("deficient", "indeterminate", "unlikely", "normal", "raised", "not stated")
 LAB_UNITS = ("ng/L", "pg/mL", "pmol/L", "umol/L", "nmol/L", "fL")
+# references.csv ``status``: what the source itself is (see data/README.md). A superseded or
+# draft source never backs a keyed answer or a first-shown regimen on its own.
+SOURCE_STATUSES = ("current", "secondary", "superseded", "draft")
 
 
 def _check_regimens(rows, ctx):
@@ -81,6 +88,13 @@ def _check_regimens(rows, ctx):
             ctx.fail(n, "dose_unit", "a dose needs a unit", MASS)
         if row["phase"] == "statement" and not row["notes"]:
             ctx.fail(n, "notes", "a statement row must say what the source states", ["text"])
+        if row["reference"] == "yes" and row["status"] in ("unverified", "superseded"):
+            ctx.fail(n, "reference", f"a {row['status']} row is never shown first", ["no"])
+        if row["route"] in NON_INJECTED and row["neurological"] != "no" and not (
+                row["phase"] == "maintenance" and row["when"].startswith("maintenance only")):
+            ctx.fail(n, "neurological", f"a {row['route']} row may apply with neurological "
+                     "involvement only as maintenance whose 'when' starts 'maintenance only'",
+                     ["no", "phase maintenance with when 'maintenance only, ...'"])
         _check_range(ctx, n, row, "dose", "dose_max", "dose_unit")
         _check_range(ctx, n, row, "interval", "interval_max")
         _check_range(ctx, n, row, "duration", "duration_max")
@@ -161,6 +175,8 @@ SCHEMAS: dict[str, Schema] = {
         "key": _c(required=True), "citation": _c(required=True), "year": _c(), "url": _c(),
         "kind": _c("choice", "guideline", "product information", "review", "primary study",
                    "practice guide", "reference work", required=True),
+        "status": _c("choice", *SOURCE_STATUSES, required=True),
+        "checked": _c("date", required=True),
     }, ("key",)),
     "course_map": Schema({
         "number": _c(required=True), "slug": _c(required=True), "title": _c(required=True),
@@ -192,7 +208,9 @@ SCHEMAS: dict[str, Schema] = {
         "duration_unit": _c("unit", *TIME),
         "until": _c("choice", "no further improvement", "blood count normal"),
         "lifelong": _c("choice", "yes", "no", "not stated", required=True),
-        "when": _c(), "status": _c("choice", "sourced", "secondary", "unverified", required=True),
+        "when": _c(),
+        "status": _c("choice", "sourced", "secondary", "unverified", "superseded",
+                     required=True),
         "source": _c("source", required=True), "notes": _c(),
     }, ("regimen_id",), (_check_regimens,)),
     "lab_thresholds": Schema({
@@ -400,6 +418,16 @@ def _check_cell(ctx, n, column, col: Col, value: str, refs: set[str]) -> None:
     elif col.kind in ("choice", "unit") and col.choices and value not in col.choices:
         what = "unit" if col.kind == "unit" else "value"
         ctx.fail(n, column, f"unknown {what} {value!r}", col.choices)
+    elif col.kind == "date":
+        try:
+            day = date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
+        except ValueError:  # e.g. 2026-02-30
+            day = None
+        if day is None:
+            ctx.fail(n, column, f"{value!r} is not a date written YYYY-MM-DD",
+                     ["an ISO date such as 2026-12-01"])
+        if day > date.today():
+            ctx.fail(n, column, f"{value} is in the future", ["today or an earlier date"])
     elif col.kind == "source":
         missing = [k for k in _split(value) if k not in refs]
         if missing:

@@ -59,6 +59,8 @@ def citation_html(source: str) -> str:
             items.append(f"[{html.escape(key)}] (not found in data/references.csv)")
             continue
         text = f"[{html.escape(key)}] {html.escape(ref.citation)}"
+        if ref.label:  # '(superseded)', '(draft)', '(secondary source)'
+            text += f" <em>{html.escape(ref.label)}</em>"
         if ref.url:
             url = html.escape(ref.url, quote=True)
             text += f' <a href="{url}" target="_blank" rel="noopener">link</a>'
