@@ -17,9 +17,9 @@ PINNED = {
     "uk-bnf-load": (1000, None, "IM", "three times a week", "for 2 weeks",
                     "FORM-DEVON; FORM-NI; FORM-SCOT-EAST; BNF-via-PAS"),
     "uk-bnf-maint-3m": (1000, None, "IM", "every 3 months", "ongoing (no end stated)",
-                        "FORM-DEVON; FORM-NI; FORM-SCOT-EAST"),
+                        "FORM-DEVON; FORM-NI; FORM-SCOT-EAST; PAS-2018"),
     "uk-bnf-maint-2to3m": (1000, None, "IM", "every 2-3 months", "ongoing (no end stated)",
-                           "BNF-via-PAS"),
+                           "BNF-via-PAS; PAS-2018"),
     "uk-bnf-load-neuro": (1000, None, "IM", "alternate days", "until no further improvement",
                           "FORM-DEVON; FORM-NI; FORM-SCOT-EAST; CF-ONLINE"),
     "uk-bnf-maint-neuro": (1000, None, "IM", "every 2 months", "ongoing (no end stated)",
@@ -54,8 +54,14 @@ PINNED = {
     "uk-oral-dietary": (50, 150, "oral", "daily", "ongoing (no end stated)",
                         "FORM-SCOT-EAST; BRENT-LEAFLET; MIDESSEX-2019"),
     "uk-oral-high-dose": (1000, 2000, "oral", "daily", "", "FORM-SCOT-EAST"),
+    "uk-oral-high-dose-neuro": (1000, 2000, "oral", "daily", "ongoing (no end stated)",
+                                "FORM-SCOT-EAST; BSH-2014"),
     "nice-oral-malabsorption": (1000, None, "oral", "daily", "", "BMJ-NICE-2024"),
     "nice-n2o-choice": (None, None, "", "", "", "NICE-DRAFT-2023"),
+    "rcem-n2o-treat-now": (None, None, "", "", "", "RCEM-N2O-2024"),
+    "rcem-n2o-stop": (None, None, "", "", "", "RCEM-N2O-2024; PRACTNEUROL-N2O"),
+    "rcem-n2o-support": (None, None, "", "", "", "RCEM-N2O-2024"),
+    "rcem-n2o-neuro-im": (None, None, "", "", "", "RCEM-N2O-2024; FORM-NI"),
     "nice-im-continue": (None, None, "", "", "", "SPS-NG239"),
     "nice-oral-continue": (None, None, "", "", "", "SPS-NG239"),
     "nice-im-interval": (None, None, "", "", "", "NICE-NG239"),
@@ -77,8 +83,7 @@ PINNED = {
                              "FDA-CNCBL-LABEL; SKYSCAPE-NDH"),
     "us-label-cncbl-maint-other": (100, None, "IM or deep SC", "every month",
                                    "ongoing (no end stated)", "FDA-CNCBL-LABEL; SKYSCAPE-NDH"),
-    "us-label-oral-normal": (None, None, "oral", "", "ongoing (no end stated)",
-                             "FDA-CNCBL-LABEL"),
+    "us-label-oral-normal": (None, None, "oral", "", "", "FDA-CNCBL-LABEL"),
     "us-label-ohcbl-1": (30, None, "IM", "daily", "for 5-10 days", "FDA-OHCBL-LABEL"),
     "us-label-ohcbl-maint": (100, 200, "IM", "every month", "ongoing (no end stated)",
                              "FDA-OHCBL-LABEL"),
@@ -196,12 +201,25 @@ def test_dietary_uk_maintenance_is_oral_with_im_options_listed():
     assert plan.lifelong == "depends"
 
 
-def test_us_dietary_maintenance_has_no_dose_and_says_so():
+def test_us_dietary_leads_with_the_labels_oral_advice_for_normal_absorbers():
+    # The label writes its injection course for pernicious anaemia/malabsorption and says people
+    # who absorb normally take oral B12: that leads, injections are listed second.
     plan = regimens.recommend("dietary", False, "US")
-    assert plan.maintenance.dose_mcg is None
-    assert "gives no dose" in plan.uncertainty
-    sched = plan.schedule("2025-01-06", 365)
-    assert set(sched["phase"]) == {"loading"}
+    assert [p.regimen_id for p in plan.phases] == ["us-label-oral-normal"]
+    assert plan.treatment[0].route == "oral" and plan.treatment[0].dose_mcg is None
+    assert not plan.loading and plan.maintenance is None
+    alternatives = {p.regimen_id for p in plan.alternatives}
+    assert {"us-label-cncbl-1", "us-practice-a-1"} <= alternatives
+    assert "no oral dose" in plan.uncertainty and "listed second" in plan.uncertainty
+    assert plan.summary().splitlines()[1].startswith("- Shown first: ")
+    assert plan.schedule("2025-01-06", 365).empty  # no dose is stated, so none is drawn
+
+
+def test_us_dietary_with_neurology_still_starts_with_injections():
+    plan = regimens.recommend("dietary", True, "US")
+    assert not plan.treatment
+    assert [p.regimen_id for p in plan.loading][0] == "us-label-cncbl-1"
+    assert "us-label-oral-normal" not in {p.regimen_id for p in plan.alternatives}
 
 
 def test_bariatric_flags_bomss_as_unverified_and_lists_clinic_practice():
@@ -211,10 +229,49 @@ def test_bariatric_flags_bomss_as_unverified_and_lists_clinic_practice():
         p.regimen_id for p in (*plan.alternatives, *plan.prophylaxis)}
 
 
-def test_nitrous_oxide_carries_the_nice_preference_statement():
+def test_nitrous_oxide_teaches_rcem_and_keeps_the_draft_as_labelled_history_only():
     plan = regimens.recommend("nitrous_oxide", True, "UK")
-    assert any("NICE-DRAFT-2023" in note for note in plan.notes)
+    assert not any("NICE-DRAFT-2023" in note for note in plan.notes)
+    assert [p.regimen_id for p in plan.superseded] == ["nice-n2o-choice"]
+    assert "superseded" in plan.superseded[0].guideline
+    assert [p.regimen_id for p in plan.actions] == [
+        "rcem-n2o-treat-now", "rcem-n2o-stop", "rcem-n2o-support", "rcem-n2o-neuro-im"]
+    assert [p.regimen_id for p in plan.loading] == ["uk-bnf-load-neuro"]
     assert "uk-n2o-self-daily" in {p.regimen_id for p in plan.alternatives}
+    assert "do not wait for the results" in plan.summary()
+
+
+def test_nitrous_oxide_actions_reach_us_plans_too():
+    for neuro in (False, True):
+        plan = regimens.recommend("nitrous_oxide", neuro, "US")
+        assert {"rcem-n2o-stop", "rcem-n2o-support"} <= {p.regimen_id for p in plan.actions}
+        assert "RCEM 2024" in plan.summary()  # says who says it
+
+
+def test_oral_with_neurology_is_only_the_conditioned_uk_maintenance_row():
+    plan = regimens.recommend("autoimmune_gastritis", True, "UK")
+    oral = [p for p in plan.alternatives if p.route == "oral"]
+    assert [p.regimen_id for p in oral] == ["uk-oral-high-dose-neuro"]
+    assert oral[0].phase == "maintenance"
+    assert "maintenance only" in oral[0].describe() and "IM" in oral[0].describe()
+    without = regimens.recommend("autoimmune_gastritis", False, "UK")
+    assert {"oral-cochrane-1000", "oral-pa-review"} <= {p.regimen_id for p in
+                                                        without.alternatives}
+
+
+def test_cks_for_life_applies_only_to_causes_that_cannot_be_reversed():
+    reversible = data.load("causes").set_index("cause_id")["reversible"]
+    for cause in regimens.CAUSES:
+        for neuro in (False, True):
+            ids = {p.regimen_id for p in regimens.recommend(cause, neuro, "UK").alternatives}
+            cks = ids & {"uk-cks-maint", "uk-cks-maint-neuro"}
+            assert bool(cks) == (reversible[cause] == "no"), (cause, neuro, cks)
+
+
+def test_bnf_change_is_dated_september_2018():
+    p = regimens.phase("uk-bnf-maint-2to3m")
+    assert "September 2018" in p.notes and "PAS-2018" in p.sources
+    assert "not shown" not in p.notes
 
 
 @pytest.mark.parametrize("cause", ["metformin", "nitrous_oxide", "gastrectomy"])
@@ -233,7 +290,7 @@ def test_every_cause_and_region_gives_a_regimen_with_sources():
         for neuro in (False, True):
             for region in regimens.REGIONS:
                 plan = regimens.recommend(cause, neuro, region)
-                assert plan.loading and plan.sources
+                assert plan.phases and plan.sources
                 assert "for education only" in plan.summary()
                 assert regimens.cause_name(cause) in plan.summary()
 

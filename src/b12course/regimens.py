@@ -125,19 +125,12 @@ class Phase:
         return f"{text} [{self.source}]"
 
     def doses_in_phase(self, ranges: str = "lower") -> int | None:
-        """How many doses a fixed-length phase gives (DERIVED from pattern and duration)."""
-        if self.n_doses is not None:
-            return self.n_doses
-        if self.duration is None:
-            return None
-        start = _timestamp("2024-01-01")
-        end = start + _offset(self._pick(self.duration, self.duration_max, ranges),
-                              self.duration_unit)
-        return len(_dates(self, start, end, ranges))
+        """How many doses a fixed-length phase gives (DERIVED by ``clinical.schedule``)."""
+        from b12course.clinical import schedule
 
-    @staticmethod
-    def _pick(low, high, ranges):
-        return high if ranges == "upper" and high is not None else low
+        if self.n_doses is not None or self.duration is None or not self.pattern:
+            return self.n_doses
+        return schedule.course(self, ranges).count()
 
 
 @dataclass(frozen=True)
@@ -158,28 +151,40 @@ class Regimen:
     lifelong_note: str = ""
     review: str = ""
     notes: tuple[str, ...] = field(default=())
+    # A continuous course shown first in place of loading and maintenance (e.g. the US label's
+    # oral B12 for people who absorb normally); empty for injection plans.
+    treatment: tuple[Phase, ...] = ()
+    # Statement rows written for this cause (e.g. stop nitrous oxide, offer support): part of
+    # the plan, shown with it, not tucked away among the alternatives.
+    actions: tuple[Phase, ...] = ()
+    # Wording a source has replaced (e.g. a consultation draft): history only, never offered.
+    superseded: tuple[Phase, ...] = ()
 
     @property
     def phases(self) -> tuple[Phase, ...]:
-        """The phases shown first: loading steps, then maintenance."""
-        return self.loading + ((self.maintenance,) if self.maintenance else ())
+        """The phases shown first: a continuous course, or loading steps then maintenance."""
+        return self.treatment + self.loading + ((self.maintenance,) if self.maintenance else ())
 
     @property
     def sources(self) -> list[str]:
         """Every source key behind this answer, without repeats."""
         keys = [k for p in (*self.phases, *self.prophylaxis, *self.alternatives,
-                            *self.statements, *self.unverified) for k in p.sources]
+                            *self.statements, *self.unverified, *self.superseded)
+                for k in p.sources]
         return list(dict.fromkeys(keys))
 
     def summary(self) -> str:
         """A short plain-English account, with sources, for notebooks."""
         lines = [f"{cause_name(self.cause)}, {_NEURO_WORDS[self.neurological]}, "
                  f"{self.region} (for education only):"]
+        lines += [f"- Shown first: {p.describe()}" for p in self.treatment]
         lines += [f"- Loading, step {p.step}: {p.describe()}" if len(self.loading) > 1
                   else f"- Loading: {p.describe()}" for p in self.loading]
         if self.maintenance:
             lines.append(f"- Maintenance: {self.maintenance.describe()}")
         lines += [f"- Prevention: {p.describe()}" for p in self.prophylaxis]
+        lines += [f"- Also part of the plan: {p.notes} [{p.source}] ({p.guideline})"
+                  for p in self.actions]
         if self.lifelong_note:
             lines.append(f"- How long: {self.lifelong_note}")
         if self.review:
@@ -218,118 +223,53 @@ class Regimen:
 # ------------------------------------------------------------------------------ schedules
 
 
-def _timestamp(value):
-    import pandas as pd
+def _course(phase: Phase, ranges: str, open_phase_days: int | None):
+    """The phase as a ``clinical.schedule`` Course; an open loading phase may get a length."""
+    import dataclasses
 
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{value!r} is not a date. Use e.g. '2025-01-06' or "
-                         "datetime.date(2025, 1, 6).") from None
-    if stamp is pd.NaT:
-        raise ValueError("The start date is missing. Use e.g. '2025-01-06'.")
-    return stamp.normalize()
+    from b12course.clinical import schedule
 
-
-def _offset(amount: float, unit: str):
-    import pandas as pd
-
-    if unit == "month":
-        return pd.DateOffset(months=int(amount))
-    if unit == "year":
-        return pd.DateOffset(years=int(amount))
-    days = {"hour": 1 / 24, "day": 1, "week": 7}[unit]
-    return pd.Timedelta(days=amount * days)
-
-
-def _nth_offset(phase: Phase, i: int, ranges: str):
-    """Offset of the i-th dose from the phase's first dose."""
-    import pandas as pd
-
-    if phase.pattern == "daily":
-        return pd.Timedelta(days=i)
-    if phase.pattern == "alternate days":
-        return pd.Timedelta(days=2 * i)
-    if phase.pattern == "weekly":
-        return pd.Timedelta(days=7 * i)
-    if phase.pattern == "three times a week":  # e.g. Monday, Wednesday, Friday
-        return pd.Timedelta(days=7 * (i // 3) + (0, 2, 4)[i % 3])
-    if phase.pattern == "twice a year":  # DERIVED: 12 months / 2 doses = every 6 months
-        return pd.DateOffset(months=6 * i)
-    interval = Phase._pick(phase.interval, phase.interval_max, ranges)
-    return _offset(interval * i, phase.interval_unit)
-
-
-def _dates(phase: Phase, first, window_end, ranges: str, open_days: int | None = None):
-    import pandas as pd
-
-    limit = window_end
-    if phase.duration is not None:
-        limit = min(limit, first + _offset(Phase._pick(phase.duration, phase.duration_max,
-                                                       ranges), phase.duration_unit))
-    elif phase.n_doses is None and phase.phase in ("loading", "treatment") and open_days:
-        limit = min(limit, first + pd.Timedelta(days=open_days))
-    dates, i = [], 0
-    while True:
-        if phase.n_doses is not None and i >= phase.n_doses:
-            break
-        when = first + _nth_offset(phase, i, ranges)
-        if when >= limit:
-            break
-        dates.append(when)
-        i += 1
-    return dates
+    item = schedule.course(phase, ranges)
+    if item.open_ended and open_phase_days and phase.phase in ("loading", "treatment"):
+        item = dataclasses.replace(item, duration=open_phase_days, duration_unit="day")
+    return item
 
 
 def build_schedule(phases, start, days: int, ranges: str = "lower",
                    open_phase_days: int | None = None):
-    """Dated doses for a sequence of phases (see :meth:`Regimen.schedule`)."""
+    """Dated doses for a sequence of phases (see :meth:`Regimen.schedule`).
+
+    The dates come from :mod:`b12course.clinical.schedule`, the course's one dose-date engine
+    (its docstring states the DERIVED conventions: first dose on the start day, calendar months,
+    end-exclusive windows, the next phase one of its own intervals after the last dose).
+    """
     import pandas as pd
 
-    if ranges not in RANGES:
-        raise ValueError(f"Unknown ranges {ranges!r}. Accepted: {', '.join(RANGES)}.")
-    days = _positive_int(days, "days")
+    from b12course.clinical import schedule
+
+    schedule.pick(None, None, ranges)  # validates ranges
+    days = schedule.positive_days(days, "days")
     if open_phase_days is not None:
-        open_phase_days = _positive_int(open_phase_days, "open_phase_days")
-    first = _timestamp(start)
-    window_end = first + pd.Timedelta(days=days)
-    rows = []
-    for phase in phases:
-        if phase.dose_mcg is None or not phase.pattern or first >= window_end:
+        open_phase_days = schedule.positive_days(open_phase_days, "open_phase_days")
+    start = schedule.as_date(start)
+    usable = []
+    for phase in phases:  # a phase without a dose or pattern ends the dated part of the plan
+        if phase.dose_mcg is None or not phase.pattern:
             break
-        dose = Phase._pick(phase.dose_mcg, phase.dose_max_mcg, ranges)
-        dates = _dates(phase, first, window_end, ranges, open_phase_days)
+        usable.append(phase)
+    dated = schedule.chain(start, [_course(p, ranges, open_phase_days) for p in usable],
+                           days=days)
+    rows = []
+    for phase, dates in zip(usable, dated, strict=True):
+        dose = schedule.pick(phase.dose_mcg, phase.dose_max_mcg, ranges)
         for when in dates:
-            rows.append({"date": when, "dose_mcg": dose, "product": phase.product,
+            rows.append({"date": pd.Timestamp(when), "dose_mcg": dose, "product": phase.product,
                          "route": phase.route, "phase": phase.phase,
                          "product_id": phase.product_id, "regimen_id": phase.regimen_id,
                          "source": phase.source})
-        if not dates:
-            break
-        if phase.open_ended and phase.phase in ("maintenance", "prophylaxis"):
-            break
-        if phase.open_ended and not open_phase_days:
-            break
-        first = dates[-1]  # the next phase starts one of its own intervals after this dose
-        nxt = phases[phases.index(phase) + 1] if phase is not phases[-1] else None
-        if nxt is None or nxt.dose_mcg is None or not nxt.pattern:
-            break
-        first = first + _nth_offset(nxt, 1, ranges)
     columns = ["date", "dose_mcg", "product", "route", "phase", "product_id", "regimen_id",
                "source"]
     return pd.DataFrame(rows, columns=columns)
-
-
-def _positive_int(value, name: str) -> int:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a whole number of days, e.g. 180; got {value!r}.") \
-            from None
-    if math.isnan(number) or number <= 0 or number != int(number):
-        raise ValueError(f"{name} must be a whole number of days above zero, e.g. 180; "
-                         f"got {value!r}.")
-    return int(number)
 
 
 # ------------------------------------------------------------------------------ recommend
@@ -444,31 +384,41 @@ def recommend(cause: str, neurological: bool, region: str = "UK") -> Regimen:
     cause, neurological, region = _check(cause, neurological, region)
     all_rows, products, causes_by_id = _frames()
     rows = [r for r in all_rows if _applies(r, cause, neurological, region)]
-    usable = [r for r in rows if r["status"] != "unverified"]
-    loading_rows = _pick_reference(usable, "loading", cause)
-    maint_rows = _pick_reference(usable, "maintenance", cause)
-    chosen_ids = {r["regimen_id"] for r in loading_rows + maint_rows}
+    # unverified rows are never taught; superseded wording (e.g. a consultation draft) is kept
+    # only as history: neither is ever shown first or offered as an option.
+    usable = [r for r in rows if r["status"] not in ("unverified", "superseded")]
+    # A reference continuous course (phase 'treatment') is shown first on its own, in place of
+    # the injection loading and maintenance, which then become alternatives.
+    treatment_rows = _pick_reference(usable, "treatment", cause)
+    loading_rows = [] if treatment_rows else _pick_reference(usable, "loading", cause)
+    maint_rows = [] if treatment_rows else _pick_reference(usable, "maintenance", cause)
+    chosen_ids = {r["regimen_id"] for r in treatment_rows + loading_rows + maint_rows}
 
     def phases(selected):
         return tuple(_phase_from_row(r, products) for r in selected)
 
+    treatment = phases(treatment_rows)
     loading = phases(loading_rows)
     maintenance = phases(maint_rows)[0] if maint_rows else None
     prophylaxis = phases([r for r in usable if r["phase"] == "prophylaxis"])
     alternatives = phases([r for r in usable if r["regimen_id"] not in chosen_ids
                            and r["phase"] in ("loading", "maintenance", "treatment")])
-    statements = phases([r for r in usable if r["phase"] == "statement"])
+    statement_rows = [r for r in usable if r["phase"] == "statement"]
+    statements = phases(statement_rows)
+    actions = phases([r for r in statement_rows if _is_specific(r, cause)])
     unverified = phases([r for r in rows if r["status"] == "unverified"])
+    superseded = phases([r for r in rows if r["status"] == "superseded"])
     cause_row = causes_by_id[cause]
     lifelong, lifelong_note = _lifelong(cause_row, maintenance, statements, region)
     uncertainty = _uncertainty(cause, neurological, region, rows, loading, maintenance,
-                               alternatives, unverified)
+                               alternatives, unverified, treatment)
     return Regimen(
         cause=cause, neurological=neurological, region=region, loading=loading,
         maintenance=maintenance, prophylaxis=prophylaxis, alternatives=alternatives,
         statements=statements, unverified=unverified, uncertainty=uncertainty,
         lifelong=lifelong, lifelong_note=lifelong_note, review=_review(region),
         notes=tuple(f"{p.notes} [{p.source}]" for p in statements),
+        treatment=treatment, actions=actions, superseded=superseded,
     )
 
 
@@ -521,9 +471,14 @@ def _differing(chosen: Phase | None, others) -> list[str]:
 
 
 def _uncertainty(cause, neurological, region, rows, loading, maintenance, alternatives,
-                 unverified) -> str:
+                 unverified, treatment=()) -> str:
     parts = []
     name = cause_name(cause)
+    for p in treatment:
+        parts.append(f"Shown first is a continuous course rather than injections, because "
+                     f"that is what the source says here ({p.guideline}): {p.notes} "
+                     f"[{p.source}] Injection regimens are listed second, as alternatives, "
+                     "each with its own source and conditions.")
     injectable = [p for p in alternatives if p.route != "oral" and p.route != "intranasal"]
     if loading:
         diff = _differing(loading[0] if len(loading) == 1 else None,
@@ -539,19 +494,17 @@ def _uncertainty(cause, neurological, region, rows, loading, maintenance, altern
                          f"{maintenance.describe()}. Also stated: " + "; ".join(diff) + ".")
         if maintenance.interval_max is not None:
             parts.append(f"'{maintenance.pattern_text}' is a range and the sources do not pick "
-                         "a point in it; schedule() uses the shorter interval unless you pass "
-                         "ranges='upper'.")
+                         "a point in it: the choice within it is the prescriber's.")
         if maintenance.dose_mcg is None:
             parts.append(f"The source for maintenance gives no dose: {maintenance.notes} "
                          f"[{maintenance.source}].")
-    else:
+    elif not treatment:
         parts.append(f"The sources give no maintenance regimen for {name} in the {region}.")
     if any(p.open_ended for p in loading):
-        parts.append("The loading phase has no fixed length (it continues until no further "
-                     "improvement); schedule() continues it to the end of the window unless you "
-                     "pass open_phase_days.")
-    specific = [r for r in rows if r["status"] != "unverified" and r["phase"] != "statement"
-                and _is_specific(r, cause)]
+        parts.append("The loading phase has no fixed length: it continues until no further "
+                     "improvement, so no source gives a date when maintenance begins.")
+    specific = [r for r in rows if r["status"] not in ("unverified", "superseded")
+                and r["phase"] != "statement" and _is_specific(r, cause)]
     if not specific:
         parts.append(f"No source in the course gives a regimen specific to {name.lower()}; the "
                      f"general {region} regimen for people {_NEURO_WORDS[neurological]} is "

@@ -179,16 +179,32 @@ def student_wording(text: str) -> str:
     return text
 
 
+def _control_hints(regimen) -> str:
+    """Which of the explorer's own controls decide what the sources leave open."""
+    hints = []
+    if any(p.interval_max is not None or p.dose_max_mcg is not None
+           or p.duration_max is not None for p in regimen.phases):
+        hints.append("where a source gives a range, the timeline uses the end you choose under "
+                     "'Where a source gives a range'.")
+    if any(p.open_ended for p in regimen.loading):
+        hints.append("loading with no fixed end is drawn as you choose under 'Loading with no "
+                     "fixed end' (any stopping point there is your assumption, not a source).")
+    return " ".join(h[0].upper() + h[1:] for h in hints)
+
+
 def regimen_html(regimen) -> str:
     """Phases, how long, review, uncertainty, alternatives and sources of a regimen, in words."""
     from b12course import references
 
     steps = len(regimen.loading) > 1
-    lines = [_li(f"Loading, step {p.step}" if steps else "Loading", p.describe())
-             for p in regimen.loading]
+    lines = [_li("Shown first", p.describe()) for p in regimen.treatment]
+    lines += [_li(f"Loading, step {p.step}" if steps else "Loading", p.describe())
+              for p in regimen.loading]
     if regimen.maintenance is not None:
         lines.append(_li("Maintenance", regimen.maintenance.describe()))
     lines += [_li("Prevention", p.describe()) for p in regimen.prophylaxis]
+    lines += [_li("Also part of the plan", f"{p.notes} [{p.source}] ({p.guideline})")
+              for p in regimen.actions]
     if regimen.lifelong_note:
         lines.append(_li("How long", regimen.lifelong_note))
     if regimen.review:
@@ -199,12 +215,21 @@ def regimen_html(regimen) -> str:
     if regimen.uncertainty:
         parts.append("<p>ℹ️ <b>Where the sources differ or are silent:</b> "
                      f"{html.escape(student_wording(regimen.uncertainty))}</p>")
+    hints = _control_hints(regimen)
+    if hints:
+        parts.append(f"<p>ℹ️ <b>How the explorer draws this:</b> {html.escape(hints)}</p>")
     others = [p.describe() + f" ({p.guideline})" for p in regimen.alternatives]
-    others += [f"{p.notes} [{p.source}] ({p.guideline})" for p in regimen.statements]
+    others += [f"{p.notes} [{p.source}] ({p.guideline})" for p in regimen.statements
+               if p not in regimen.actions]
     if others:
         items = "".join(f"<li>{html.escape(t)}</li>" for t in others)
         parts.append(f"<details><summary>Other options and statements in the sources "
                      f"({len(others)})</summary><ul>{items}</ul></details>")
+    old = [f"{p.guideline}: {p.notes} [{p.source}]" for p in regimen.superseded]
+    if old:
+        items = "".join(f"<li>{html.escape(t)}</li>" for t in old)
+        parts.append(f"<details><summary>Superseded wording: history only, not current advice "
+                     f"({len(old)})</summary><ul>{items}</ul></details>")
     cited = []
     for key in regimen_sources(regimen):
         try:
