@@ -75,6 +75,19 @@ def test_dates_report_the_first_wrong_one():
     assert "you listed 1 date(s)" in checks.dates(["2025-01-01"], want).message
 
 
+def test_answers_are_read_as_dates_by_the_dose_date_engine():
+    import pandas as pd
+
+    from b12course.clinical import schedule
+
+    for given_date in (pd.Timestamp("2025-03-03").to_datetime64(), "2025-03-03T00:00",
+                       pd.Timestamp("2025-03-03 09:30")):
+        assert checks.date(given_date, dt.date(2025, 3, 3)).correct
+        assert schedule.as_date(given_date) == dt.date(2025, 3, 3)
+    for bad in ("2025-02-30", float("nan"), pd.NaT, 20250303):
+        assert checks.date(bad, dt.date(2025, 3, 3)).status == checks.INCORRECT
+
+
 def test_plot_check_needs_a_line_and_labelled_axes():
     import matplotlib
 

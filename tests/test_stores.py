@@ -133,3 +133,15 @@ def test_model_description_lists_its_cited_parameters():
     assert "0.1 %/day [IOM-1998]" in text and "0.2 %/day [IOM-1998]" in text
     assert "[SCAND-1964]" in text and "[BLOOD-1961-OHCBL]" in text and "[SMPC-CH-CNCBL]" in text
     assert "300 mcg" in text
+
+
+def test_dose_days_are_the_engines_offsets_from_the_start():
+    from b12course.clinical import schedule
+
+    plan = regimens.recommend("autoimmune_gastritis", False, "UK")
+    sched = plan.schedule("2025-01-31", 200)
+    frame = stores.simulate(sched, 200, initial_store_mcg=0, start="2025-01-31")
+    assert frame.loc[frame["dose_mcg"] > 0, "day"].tolist() == schedule.day_offsets(
+        sched["date"], "2025-01-31")
+    later = stores.simulate(sched, 200, initial_store_mcg=0, start="2025-01-29")
+    assert later.loc[later["dose_mcg"] > 0, "day"].iloc[0] == 2  # day 0 is the given start

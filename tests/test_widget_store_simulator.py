@@ -109,3 +109,40 @@ def test_retention_figure_has_one_bar_per_study_and_dose():
     assert len(fig.axes[0].patches) == len(frame)
     alt = ss.retention_alt()
     assert "hydroxocobalamin" in alt and "cyanocobalamin" in alt
+
+
+def _regimen_row_with(amount, unit):
+    table = data.load("regimens")
+    rows = table[(table["pattern"] == "every") & (table["interval_unit"] == unit)
+                 & ((table["interval"] == amount) | (table["interval_max"] == amount))]
+    row = rows.iloc[0]
+    return row, "lower" if row["interval"] == amount else "upper"
+
+
+@pytest.mark.parametrize("days", [days for _label, days in ss.YEARS])
+def test_dose_days_are_the_engines_for_the_same_regimen_row(days):
+    # the engine's window is end-exclusive: "every 3 months" over 365 days is 4 doses, not 5
+    from b12course import regimens
+    from b12course.clinical import schedule
+
+    product = ss.product_options()[0][1]
+    start = ss.store_options()[0][1]
+    for _label, every in ss.interval_options():
+        frame = ss.run_scenario(product, every, days, start, "absent")
+        got = frame.loc[frame["dose_mcg"] > 0, "day"].tolist()
+        row, ranges = _regimen_row_with(*every[:2])
+        first = frame["date"].iloc[0]
+        expected = schedule.day_offsets(schedule.dates(row, first, days=days, ranges=ranges),
+                                        first)
+        assert got == expected, every
+        plan = regimens.build_schedule([regimens.phase(row["regimen_id"])], first, days,
+                                       ranges=ranges)
+        assert got == schedule.day_offsets(plan["date"], first)
+        assert max(got) < days
+
+
+def test_quarterly_over_a_year_is_four_doses():
+    intervals = {value[:2]: value for _label, value in ss.interval_options()}
+    frame = ss.run_scenario(ss.product_options()[0][1], intervals[(3, "month")], 365,
+                            ss.store_options()[0][1], "absent")
+    assert (frame["dose_mcg"] > 0).sum() == 4

@@ -185,15 +185,10 @@ def count(answer, expected: int, *, what: str = "", hint: str = "") -> Report:
 
 
 def _as_date(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if hasattr(value, "date") and callable(value.date):  # pandas Timestamp
-        return value.date()
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value.strip())
-    raise TypeError(type(value).__name__)
+    """A student's date as ``datetime.date``, read by the dose-date engine (one parser)."""
+    from b12course.clinical import schedule
+
+    return schedule.as_date(value, "date")
 
 
 def date(answer, expected: dt.date, *, hint: str = "") -> Report:

@@ -123,46 +123,18 @@ def dose_mcg(regimen_id: str) -> float:
     return units.convert(row["dose"], row["dose_unit"], "mcg")
 
 
-#: what a "pattern" word in regimens.csv means in injections per week (plain English, not a fact)
-PER_WEEK = {"daily": 7, "three times a week": 3, "weekly": 1}
-#: the clinic in the scenarios books loading injections on Mondays, Wednesdays and Fridays
-CLINIC_WEEKDAYS = (0, 2, 4)
+def loading_dates(regimen_id: str, start: dt.date) -> list[dt.date]:
+    """A fixed loading course's dose dates from ``start`` (the dose-date engine, DERIVED)."""
+    from b12course.clinical import schedule
+
+    return schedule.dates(regimen_row(regimen_id), start)
 
 
 def loading_count(regimen_id: str) -> int:
-    """Injections in a fixed loading course: per-week pattern x duration in weeks."""
-    row = regimen_row(regimen_id)
-    weeks = {"week": 1, "day": 1 / 7}[row["duration_unit"]] * row["duration"]
-    return round(PER_WEEK[row["pattern"]] * weeks)
+    """Injections in a fixed loading course (pattern x duration, counted by the engine)."""
+    from b12course.clinical import schedule
 
-
-def clinic_dates(start: dt.date, n: int) -> list[dt.date]:
-    """The first n clinic days (Mon/Wed/Fri) from start (inclusive)."""
-    found, day = [], start
-    while len(found) < n:
-        if day.weekday() in CLINIC_WEEKDAYS:
-            found.append(day)
-        day += dt.timedelta(days=1)
-    return found
-
-
-def add_interval(day: dt.date, amount: float, unit: str) -> dt.date:
-    """A date plus an interval from regimens.csv (weeks/days exact; months by calendar)."""
-    import pandas as pd
-
-    if unit == "month":
-        return (pd.Timestamp(day) + pd.DateOffset(months=int(amount))).date()
-    return day + dt.timedelta(days={"day": 1, "week": 7}[unit] * amount)
-
-
-def every_interval(first: dt.date, end: dt.date, amount: float, unit: str) -> list[dt.date]:
-    """Dates first, first + interval, ... strictly before end."""
-    found, day, k = [], first, 0
-    while day < end:
-        found.append(day)
-        k += 1
-        day = add_interval(first, amount * k, unit)
-    return found
+    return schedule.course(regimen_row(regimen_id)).count()
 
 
 # ------------------------------------------------------------------ 01 deficiency mechanisms
@@ -238,7 +210,7 @@ LOADING_START = dt.date(2025, 3, 3)  # a Monday (synthetic scenario)
 
 @task("03-loading-dates")
 def _03_loading_dates(answer):
-    return checks.dates(answer, clinic_dates(LOADING_START, loading_count("uk-bnf-load")),
+    return checks.dates(answer, loading_dates("uk-bnf-load", LOADING_START),
                         hint="Mondays, Wednesdays and Fridays, starting on the start date.")
 
 
@@ -460,32 +432,39 @@ def _07_active_b12(answer):
 
 @task("07-next-due")
 def _07_next_due(answer):
-    row = regimen_row("uk-southmead-self")
-    return checks.date(answer, add_interval(CASE_LAST_SELF_INJECTION, row["interval"],
-                                            row["interval_unit"]),
+    from b12course.clinical import schedule
+
+    return checks.date(answer, schedule.next_dose(CASE_LAST_SELF_INJECTION,
+                                                  regimen_row("uk-southmead-self")),
                        hint="Add the self-injection interval (in weeks) to the last injection "
                             "date with datetime.timedelta(weeks=...).")
 
 
-def _year_one_dates() -> list[dt.date]:
-    loading = clinic_dates(CASE_START, loading_count("uk-bnf-load"))
-    row = regimen_row("uk-cks-maint")
-    first = add_interval(loading[-1], row["interval"], row["interval_unit"])
-    end = add_interval(CASE_START, 12, "month")
-    return loading + every_interval(first, end, row["interval"], row["interval_unit"])
+def year_one_anniversary() -> dt.date:
+    """The first anniversary of the case's first injection (a year = 12 calendar months)."""
+    from b12course.clinical import schedule
+
+    return schedule.add(CASE_START, 1, "year")
+
+
+def _year_one() -> list[list[dt.date]]:
+    """[loading dates, maintenance dates] before the first anniversary (the engine's chain)."""
+    from b12course.clinical import schedule
+
+    return schedule.chain(CASE_START, [regimen_row("uk-bnf-load"), regimen_row("uk-cks-maint")],
+                          until=year_one_anniversary())
 
 
 @task("07-year-ampoules")
 def _07_year_ampoules(answer):
-    return checks.count(answer, len(_year_one_dates()), what="ampoules",
+    return checks.count(answer, sum(len(dates) for dates in _year_one()), what="ampoules",
                         hint="Loading injections plus every maintenance dose (interval from "
                              "the uk-cks-maint row) that falls before the first anniversary.")
 
 
 @task("07-maintenance-dates")
 def _07_maintenance_dates(answer):
-    loading = loading_count("uk-bnf-load")
-    return checks.dates(answer, _year_one_dates()[loading:],
+    return checks.dates(answer, _year_one()[1],
                         hint="Start one maintenance interval after the LAST loading "
                              "injection; stop before the first anniversary of the first one.")
 

@@ -127,18 +127,24 @@ def _amount(value, name: str) -> float:
 
 
 def _doses_by_day(schedule, start):
-    """{day number: [(dose_mcg, product_id), ...]} from a Regimen.schedule() DataFrame."""
+    """{day number: [(dose_mcg, product_id), ...]} from a Regimen.schedule() DataFrame.
+
+    Day numbers come from the dose-date engine (``clinical.schedule.day_offsets``): day 0 is
+    ``start``, or the first dose's date when no start is given.
+    """
     import pandas as pd
+
+    from b12course.clinical import schedule as engine
 
     frame = pd.DataFrame(schedule)
     if frame.empty:
         return {}, start
     if "day" in frame.columns:
-        days = frame["day"].astype(int)
+        days = [int(day) for day in frame["day"]]
     elif "date" in frame.columns:
-        dates = pd.to_datetime(frame["date"])
-        start = pd.Timestamp(start) if start is not None else dates.min()
-        days = (dates - start.normalize()).dt.days
+        dates = [engine.as_date(day, "dose date") for day in frame["date"]]
+        start = engine.as_date(start) if start is not None else min(dates)
+        days = engine.day_offsets(dates, start)
     else:
         raise ValueError("The schedule needs a 'date' or 'day' column (use Regimen.schedule()).")
     products = frame["product_id"] if "product_id" in frame.columns else [None] * len(frame)

@@ -60,6 +60,7 @@ def product_options() -> list[tuple[str, tuple[str, float]]]:
 def interval_options() -> list[tuple[str, tuple[int, str, str]]]:
     """(label, (amount, unit, source keys)) for every maintenance interval in regimens.csv."""
     from b12course import data
+    from b12course.clinical import schedule
 
     table = data.load("regimens")
     rows = table[(table["phase"].isin(["maintenance", "prophylaxis"]))
@@ -71,8 +72,7 @@ def interval_options() -> list[tuple[str, tuple[int, str, str]]]:
                 continue
             key = (int(amount), row.interval_unit)
             found.setdefault(key, []).extend(k.strip() for k in row.source.split(";"))
-    order = {"day": 1, "week": 7, "month": 30, "year": 365}
-    ordered = sorted(found, key=lambda k: k[0] * order.get(k[1], 1))
+    ordered = sorted(found, key=lambda k: schedule.days_in(k[0], k[1]))
     return [(f"every {unit}" if n == 1 else f"every {n} {unit}s",
              (n, unit, "; ".join(dict.fromkeys(found[(n, unit)])))) for n, unit in ordered]
 
@@ -95,26 +95,20 @@ def store_options() -> list[tuple[str, float]]:
 
 def maintenance_schedule(product_id: str, dose_mcg: float, every: tuple, days: int,
                          start="2025-01-06"):
-    """Doses of one product at a fixed interval from day 0 (columns as Regimen.schedule())."""
+    """Doses of one product at a fixed interval over ``days`` days from ``start``.
+
+    The dates come from the dose-date engine (``clinical.schedule``): first dose on day 0,
+    calendar months, and an end-exclusive window (days 0 .. days - 1), as in Regimen.schedule().
+    """
     import pandas as pd
 
+    from b12course.clinical import schedule
+
     amount, unit = every[0], every[1]
-    if amount <= 0:
-        raise ValueError("The interval must be above zero.")
-    first = pd.Timestamp(start)
-    end = first + pd.Timedelta(days=days)
-    step = {"day": lambda i: pd.Timedelta(days=amount * i),
-            "week": lambda i: pd.Timedelta(weeks=amount * i),
-            "month": lambda i: pd.DateOffset(months=amount * i),
-            "year": lambda i: pd.DateOffset(years=amount * i)}.get(unit)
-    if step is None:
-        raise ValueError(f"Unknown interval unit {unit!r}. Accepted: day, week, month, year.")
-    dates, i = [], 0
-    while (when := first + step(i)) <= end:
-        dates.append(when)
-        i += 1
-    return pd.DataFrame({"date": dates, "dose_mcg": float(dose_mcg), "product_id": product_id,
-                         "phase": "maintenance"})
+    course = schedule.Course(schedule.Rhythm("every", amount, unit))
+    dates = course.dates(start, schedule.window_end(start, days))
+    return pd.DataFrame({"date": [pd.Timestamp(day) for day in dates], "dose_mcg": float(dose_mcg),
+                         "product_id": product_id, "phase": "maintenance"})
 
 
 def run_scenario(product: tuple[str, float], every: tuple, days: int,

@@ -1,0 +1,1 @@
+"""Pure clinical logic (no plotting, no widgets); ``schedule`` is the one dose-date engine."""
