@@ -41,7 +41,7 @@ def test_bounds_in_all_units_use_the_cited_factor():
     rows = diagnosis.thresholds("total_b12")
     bounds = set(rows["lower"].dropna()) | set(rows["upper"].dropna())
     assert sorted(table["ng/L"]) == sorted(bounds)
-    assert "BSH-CKS" in table.set_index("ng/L").loc[200.0, "used by"]
+    assert "BSH-CKS (historical)" in table.set_index("ng/L").loc[200.0, "used by"]
 
 
 def test_bounds_refuse_an_analyte_without_b12_units():

@@ -14,26 +14,28 @@ PINNED = {
     "nice-total-indeterminate": (">=", 180, "<=", 350, "ng/L", "indeterminate", "NTRO-NICE"),
     "nice-total-unlikely": (">", 350, "", None, "ng/L", "unlikely", "NTRO-NICE"),
     "bsh-total-below": ("", None, "<", 200, "ng/L", "deficient",
-                        "BSH-2014; NASGP-BSH-2014; CKS-2020"),
-    "bsh-total-above": (">=", 200, "", None, "ng/L", "unlikely",
-                        "BSH-2014; NASGP-BSH-2014; CKS-2020"),
+                        "BSH-2014; NASGP-BSH-2014; CKS-2020; BSH-SUPERSEDED"),
+    # BSH 2014 gave one cut-off and no band above it (and is superseded by NG239)
+    "bsh-total-above": (">=", 200, "", None, "ng/L", "not stated",
+                        "BSH-2014; NASGP-BSH-2014; CKS-2020; BSH-SUPERSEDED"),
     "nbt-total-likely": ("", None, "<", 100, "ng/L", "deficient", "NBT-B12"),
     "nbt-total-possible": (">=", 100, "<=", 145, "ng/L", "indeterminate", "NBT-B12"),
     "nbt-total-may": (">", 145, "<=", 200, "ng/L", "indeterminate", "NBT-B12"),
     "nbt-total-unlikely": (">", 200, "<=", 914, "ng/L", "unlikely", "NBT-B12"),
-    "nbt-total-high": (">", 914, "", None, "ng/L", "unlikely", "NBT-B12"),
+    "nbt-total-high": (">", 914, "", None, "ng/L", "not stated", "NBT-B12"),
     "ruh24-total-deficient": ("", None, "<", 145, "ng/L", "deficient", "RUH-B12-2024"),
     "ruh24-total-possible": (">=", 145, "<=", 180, "ng/L", "indeterminate", "RUH-B12-2024"),
     "ruh24-total-unlikely": (">", 180, "<=", 914, "ng/L", "unlikely", "RUH-B12-2024"),
-    "ruh24-total-raised": (">", 914, "", None, "ng/L", "unlikely", "RUH-B12-2024"),
-    "ruh23-total-deficient": ("", None, "<", 100, "ng/L", "deficient", "RUH-B12-2023"),
-    "ruh23-total-possible": (">=", 100, "<", 145, "ng/L", "indeterminate", "RUH-B12-2023"),
-    "ruh23-total-may": (">=", 145, "<=", 200, "ng/L", "indeterminate", "RUH-B12-2023"),
-    "ruh23-total-unlikely": (">", 200, "", None, "ng/L", "unlikely", "RUH-B12-2023"),
+    "ruh24-total-raised": (">", 914, "", None, "ng/L", "not stated", "RUH-B12-2024"),
+    # RUH 2023: only the cut-offs were recorded, not the laboratory's meaning of each band
+    "ruh23-total-below-100": ("", None, "<", 100, "ng/L", "not stated", "RUH-B12-2023"),
+    "ruh23-total-100-145": (">=", 100, "<", 145, "ng/L", "not stated", "RUH-B12-2023"),
+    "ruh23-total-145-200": (">=", 145, "<=", 200, "ng/L", "not stated", "RUH-B12-2023"),
+    "ruh23-total-above-200": (">", 200, "", None, "ng/L", "not stated", "RUH-B12-2023"),
     "ucsf-total-low": ("", None, "<", 200, "ng/L", "deficient", "UCSF-LAB"),
     "ucsf-total-borderline": (">=", 200, "<=", 300, "ng/L", "indeterminate", "UCSF-LAB"),
-    "ucsf-total-normal": (">", 300, "<=", 816, "ng/L", "unlikely", "UCSF-LAB"),
-    "ucsf-total-above": (">", 816, "", None, "ng/L", "unlikely", "UCSF-LAB"),
+    "ucsf-total-normal": (">", 300, "<=", 816, "ng/L", "normal", "UCSF-LAB"),
+    "ucsf-total-above": (">", 816, "", None, "ng/L", "not stated", "UCSF-LAB"),
     "nice-active-deficient": ("", None, "<", 25, "pmol/L", "deficient", "NWLP-ACTIVE"),
     "nice-active-indeterminate": (">=", 25, "<=", 70, "pmol/L", "indeterminate",
                                   "NWLP-ACTIVE"),
@@ -122,13 +124,15 @@ def test_same_result_differs_between_schemes():
     # 170 ng/L: NICE deficient, RUH 2024 only 'possible'; the course shows who says what
     assert labs.interpret_total_b12(170).category == "deficient"
     assert labs.interpret_total_b12(170, scheme="RUH-2024").category == "indeterminate"
-    assert labs.interpret_total_b12(190, scheme="BSH-CKS").category == "deficient"
+    assert labs.interpret_total_b12(190, scheme="BSH-CKS (historical)").category == "deficient"
+    assert labs.interpret_total_b12(250, scheme="BSH-CKS (historical)").category == "not stated"
 
 
 def test_schemes_lists_nice_first_and_local_labs():
     total = labs.schemes("total_b12")
     assert total[0] == "NICE-NG239"
-    assert {"BSH-CKS", "NBT-B12", "RUH-2024", "UCSF"} <= set(total)
+    assert {"BSH-CKS (historical)", "NBT-B12", "RUH-2024", "RUH-2023 (historical)",
+            "UCSF"} <= set(total)
     assert labs.schemes("active_b12") == ["NICE-NG239"]
 
 
@@ -155,7 +159,8 @@ def test_explanation_is_plain_english_with_the_band():
     (lambda: labs.interpret_total_b12(200, "furlongs"), "Accepted units"),
     (lambda: labs.interpret_total_b12(200, scheme="WHO"), "Schemes: NICE-NG239"),
     (lambda: labs.interpret_active_b12(50, "ng/L"), "pmol/L"),
-    (lambda: labs.interpret_active_b12(50, scheme="BSH-CKS"), "Schemes: NICE-NG239"),
+    (lambda: labs.interpret_active_b12(50, scheme="BSH-CKS (historical)"),
+     "Schemes: NICE-NG239"),
     (lambda: labs.schemes("folate"), "Accepted tests"),
 ])
 def test_bad_input_says_what_is_accepted(call, match):

@@ -117,11 +117,12 @@ def test_changing_the_scheme_reinterprets_the_same_result(widget):
     controls["Result:"].value = "190"
     controls["Scheme:"].value = "NICE-NG239"
     nice = _feedback(widget).value
-    controls["Scheme:"].value = "BSH-CKS"
+    controls["Scheme:"].value = "BSH-CKS (historical)"
     bsh = _feedback(widget).value
-    assert "NICE-NG239" in nice and "BSH-CKS" in bsh
+    assert "NICE-NG239" in nice and "BSH-CKS (historical)" in bsh
+    assert li.HISTORICAL_WORDS in bsh and li.HISTORICAL_WORDS not in nice
     expected_nice = labs.interpret_total_b12(190, "ng/L", "NICE-NG239").category
-    expected_bsh = labs.interpret_total_b12(190, "ng/L", "BSH-CKS").category
+    expected_bsh = labs.interpret_total_b12(190, "ng/L", "BSH-CKS (historical)").category
     assert li.CATEGORY_WORDS[expected_nice] in nice
     assert li.CATEGORY_WORDS[expected_bsh] in bsh
 

@@ -15,7 +15,7 @@ from b12course import units
 ANALYTES = ("total_b12", "active_b12", "mma", "homocysteine", "mcv")
 NAMES = {"total_b12": "total B12", "active_b12": "active B12", "mma": "MMA",
          "homocysteine": "homocysteine", "mcv": "MCV"}
-CATEGORY_ORDER = ("deficient", "indeterminate", "unlikely", "normal", "raised")
+CATEGORY_ORDER = ("deficient", "indeterminate", "unlikely", "normal", "raised", "not stated")
 # Colour-blind-safe colours plus a hatch per category, so bands never differ by colour alone.
 _LOOK = {
     "deficient": ("vermillion", "xx"),
@@ -23,6 +23,7 @@ _LOOK = {
     "unlikely": ("sky", ""),
     "normal": ("sky", ""),
     "raised": ("vermillion", "xx"),
+    "not stated": ("purple", "//"),
 }
 _DISPLAY_UNITS = {"umol/L": "µmol/L"}
 _WORDS = {
@@ -31,6 +32,7 @@ _WORDS = {
     "unlikely": "deficiency unlikely",
     "normal": "normal",
     "raised": "raised",
+    "not stated": "no interpretation given",
 }
 
 
@@ -138,8 +140,12 @@ def bands_figure(analyte: str = "total_b12", unit: str = "ng/L"):
     from b12course import plots
 
     schemes, bars, axis_end = _bars(analyte, unit)
+    used = [c for c in CATEGORY_ORDER if any(b[3] == c for b in bars)]
+    columns = min(len(used), 3)
+    legend_rows = math.ceil(len(used) / columns)
     fig, ax = plots.figure(f"Where each scheme draws its lines ({NAMES[analyte]})",
-                           f"Result ({unit})", "", size=(9, 0.7 * len(schemes) + 1.8))
+                           f"Result ({unit})", "",
+                           size=(9, 0.7 * len(schemes) + 1.8 + 0.4 * (legend_rows - 1)))
     for scheme, start, end, category, _band in bars:
         colour, hatch = _LOOK.get(category, ("black", "//"))
         y = len(schemes) - 1 - schemes.index(scheme)
@@ -149,10 +155,9 @@ def bands_figure(analyte: str = "total_b12", unit: str = "ng/L"):
     ax.set_xlim(0, axis_end)
     ax.grid(True, axis="x", alpha=0.3)
     ax.grid(False, axis="y")
-    used = [c for c in CATEGORY_ORDER if any(b[3] == c for b in bars)]
     ax.legend(handles=[Patch(facecolor=plots.PALETTE[_LOOK[c][0]], hatch=_LOOK[c][1],
                              edgecolor="black", alpha=0.75, label=_WORDS[c]) for c in used],
-              loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=len(used))
+              loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=columns)
     return fig
 
 
@@ -182,5 +187,7 @@ def bands_caption(analyte: str = "total_b12", unit: str = "ng/L") -> str:
     name = NAMES[analyte]
     return (f"Figure. {name[0].upper() + name[1:]} bands by scheme, all drawn in "
             f"{unit} (other units converted with the course's cited factor). Cross-hatched: "
-            "deficiency; dotted: grey zone; plain: deficiency unlikely or normal. "
+            "deficiency; dotted: grey zone; plain: deficiency unlikely or normal; "
+            "diagonal lines: the source gives the band but no interpretation of it. Schemes "
+            "marked (historical) are superseded and shown for comparison only. "
             f"Sources: {'; '.join(keys)}.")

@@ -31,8 +31,13 @@ _EXPLAIN = {
     "normal": "This is inside the range the source calls normal.",
     "raised": "This is above the level the source calls normal, which supports (but does not by "
               "itself prove) B12 deficiency.",
+    "not stated": "The source gives this band (or only a cut-off or a range) but does not say "
+                  "what a result here means for deficiency, so the course gives no "
+                  "interpretation: symptoms, risk factors and further tests decide.",
     "unclassified": "The source gives no band for this value.",
 }
+# A scheme whose source has been superseded carries this mark in its name (lab_thresholds.csv).
+HISTORICAL = "(historical)"
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,11 @@ def schemes(analyte: str = "total_b12") -> list[str]:
     _check_analyte(analyte)
     frame = _table()
     return list(dict.fromkeys(frame.loc[frame["analyte"] == analyte, "scheme"]))
+
+
+def is_historical(scheme: str) -> bool:
+    """True for a scheme kept only for comparison because its source has been superseded."""
+    return str(scheme).strip().endswith(HISTORICAL)
 
 
 def bands(analyte: str = "total_b12", scheme: str = DEFAULT_SCHEME):

@@ -1,10 +1,12 @@
 """Synthetic patient trajectories after starting B12: a teaching dataset, never real patients.
 
 The shape of every curve comes from the cited response timeline (``data/response_timeline.csv``):
-when reticulocytes peak, how fast haemoglobin rises per fortnight, when white cells and platelets
-normalise, when the red-cell indices are back to normal. Each synthetic patient draws its own
-values *inside* those cited windows from a seeded random generator, so regenerating gives the
-committed ``data/synthetic_trajectories.csv`` byte for byte (``python -m b12course.trajectories``).
+when reticulocytes begin to rise and peak, when haemoglobin starts to rise (never before the
+reticulocytes, which are the first laboratory sign of response) and how fast it rises per
+fortnight, when white cells and platelets normalise, when the red-cell indices are back to
+normal. Each synthetic patient draws its own values *inside* those cited windows from a seeded
+random generator, so regenerating gives the committed ``data/synthetic_trajectories.csv`` byte
+for byte (``python -m b12course.trajectories``).
 Baseline blood values are invented for the teaching cases and are not reference ranges.
 """
 
@@ -17,6 +19,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from b12course.clinical import schedule
 from b12course.paths import data_dir
 
 SEED = 20240306
@@ -57,7 +60,8 @@ class Window:
 class TimelineParameters:
     """The cited numbers that shape the synthetic curves (read from the data tables)."""
 
-    retic_onset_day: Window
+    retic_onset_day: Window  # the window in which reticulocytosis is usually seen
+    retic_rise_begins_day: Window  # when the reticulocyte rise begins
     retic_peak_day: Window
     hb_rise_start_day: Window
     hb_rise_per_fortnight: Window
@@ -67,7 +71,7 @@ class TimelineParameters:
     mcv_macrocytic_above: Window
 
 
-_DAYS_PER = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
+_TIME_UNITS = ("hour", "day", "week", "month", "year")
 
 
 def timeline_table(kind: str | None = None) -> pd.DataFrame:
@@ -103,9 +107,9 @@ def _days(event_id: str) -> Window:
     """A cited time window converted to days."""
     row = _row(event_id)
     unit = row["time_unit"]
-    if unit not in _DAYS_PER:
+    if unit not in _TIME_UNITS:
         raise ValueError(f"response_timeline.csv, row {event_id!r}: time unit {unit!r} is not "
-                         f"one of {', '.join(_DAYS_PER)}")
+                         f"one of {', '.join(_TIME_UNITS)}")
     low = row["time_from"] if pd.notna(row["time_from"]) else row["time_to"]
     high = row["time_to"] if pd.notna(row["time_to"]) else row["time_from"]
     if pd.isna(low):
@@ -114,19 +118,18 @@ def _days(event_id: str) -> Window:
     span = (f"{float(high):g}" if float(low) == 0 or low == high
             else f"{float(low):g}-{float(high):g}")
     plural = "" if span == "1" else "s"
-    factor = _DAYS_PER[unit]
-    return Window(float(low) * factor, float(high) * factor, "day", row["source"],
-                  f"{span} {unit}{plural}")
+    return Window(schedule.span_days(low, unit), schedule.span_days(high, unit), "day",
+                  row["source"], f"{span} {unit}{plural}")
 
 
 def _per_fortnight(event_id: str) -> Window:
     """A cited amount per period (e.g. g/dL every 2 weeks), converted to per fortnight."""
     row = _row(event_id)
-    if pd.isna(row["amount"]) or pd.isna(row["time_from"]) or row["time_unit"] not in _DAYS_PER:
+    if pd.isna(row["amount"]) or pd.isna(row["time_from"]) or row["time_unit"] not in _TIME_UNITS:
         raise ValueError(f"response_timeline.csv, row {event_id!r}: needs an amount and the "
                          "period it applies to (time_from with time_unit)")
     high = row["amount_max"] if pd.notna(row["amount_max"]) else row["amount"]
-    scale = 14 / (float(row["time_from"]) * _DAYS_PER[row["time_unit"]])  # DERIVED
+    scale = 14 / schedule.span_days(row["time_from"], row["time_unit"])  # DERIVED
     return Window(float(row["amount"]) * scale, float(high) * scale,
                   f"{row['amount_unit']} per fortnight", row["source"])
 
@@ -143,6 +146,7 @@ def _lab(band_id: str) -> Window:
 
 EVENT_IDS = {
     "retic_onset_day": "retic-window-label",
+    "retic_rise_begins_day": "retic-onset-stg",
     "retic_peak_day": "retic-peak-pharm",
     "hb_rise_start_day": "hb-rise-start",
     "hb_rise_per_fortnight": "hb-rise-rate",
@@ -156,6 +160,7 @@ def timeline_parameters() -> TimelineParameters:
     """The cited windows that shape the synthetic curves, read from the data tables."""
     return TimelineParameters(
         retic_onset_day=_days(EVENT_IDS["retic_onset_day"]),
+        retic_rise_begins_day=_days(EVENT_IDS["retic_rise_begins_day"]),
         retic_peak_day=_days(EVENT_IDS["retic_peak_day"]),
         hb_rise_start_day=_days(EVENT_IDS["hb_rise_start_day"]),
         hb_rise_per_fortnight=_per_fortnight(EVENT_IDS["hb_rise_per_fortnight"]),
@@ -172,9 +177,9 @@ def timeline_figure():
 
     table = timeline_table("response")
     table = table[(table["time_unit"] != "") & (table["time_from"] != "") & (table["amount"] == "")]
-    factors = table["time_unit"].map(_DAYS_PER)
-    starts = table["time_from"].astype(float) * factors
-    ends = table["time_to"].replace("", None).astype(float).fillna(starts / factors) * factors
+    columns = zip(table["time_from"], table["time_to"], table["time_unit"], strict=True)
+    spans = [(schedule.span_days(f, u), schedule.span_days(t or f, u)) for f, t, u in columns]
+    starts, ends = [low for low, _ in spans], [high for _, high in spans]
     table = table.assign(_start=starts, _end=ends).sort_values(["_end", "_start"], kind="stable")
     table = table.reset_index(drop=True)
     fig, ax = plots.figure("When each response is expected, by source",
@@ -182,9 +187,7 @@ def timeline_figure():
                            size=(9, 5.5))
     labels, spoken = [], []
     for i, row in table.iterrows():
-        factor = _DAYS_PER[row["time_unit"]]
-        low = float(row["time_from"]) * factor
-        high = float(row["time_to"]) * factor if row["time_to"] != "" else low
+        low, high = row["_start"], row["_end"]
         if high > low:
             ax.plot([low, high], [i, i], linewidth=9, solid_capstyle="butt",
                     color=plots.colour(i))
@@ -246,12 +249,17 @@ def _reticulocytes(day, onset, peak, responds):
     return 0.05 + 0.95 * 0.5 ** ((day - peak) / half_life)
 
 
-def _patient_rows(rng, spec, p: TimelineParameters) -> list[dict]:
+def _patient_rows(rng, spec, p: TimelineParameters, noise: bool = True) -> list[dict]:
     pid, cause, pattern, hb0, mcv0, hb_usual, wbc0, plt0 = spec
     responds = pattern != "no_response"
-    onset = int(rng.integers(p.retic_onset_day.low, p.retic_peak_day.low + 1))
+    sd = 1.0 if noise else 0.0  # noise=False keeps every random draw but adds no noise
+    # the reticulocyte rise begins on day 3-5 [DRGALEN-STG] ...
+    onset = int(rng.integers(p.retic_rise_begins_day.low, p.retic_rise_begins_day.high + 1))
     peak = int(rng.integers(max(p.retic_peak_day.low, onset + 1), p.retic_peak_day.high + 1))
-    hb_start = float(rng.uniform(p.hb_rise_start_day.low, p.hb_rise_start_day.high))
+    # ... and haemoglobin follows: it starts rising once the reticulocytes have started, and by
+    # the end of week 1 [PHARM-TEXT], never before the reticulocyte onset
+    hb_from = max(float(onset), p.hb_rise_start_day.low)
+    hb_start = float(rng.uniform(hb_from, max(hb_from, p.hb_rise_start_day.high)))
     rate = float(rng.uniform(p.hb_rise_per_fortnight.low, p.hb_rise_per_fortnight.high)) / 14
     wbc_day = int(rng.integers(p.wbc_platelets_normal_day.low,
                                p.wbc_platelets_normal_day.high + 1))
@@ -274,12 +282,12 @@ def _patient_rows(rng, spec, p: TimelineParameters) -> list[dict]:
             wbc = wbc0 + (100 - wbc0) * min(1.0, day / wbc_day)
             plt = plt0 + (100 - plt0) * min(1.0, day / plt_day)
         values = {
-            "hb": (round(hb + _noise(rng, 0.15), 1), "hb"),
+            "hb": (round(hb + _noise(rng, 0.15 * sd), 1), "hb"),
             "reticulocytes": (round(max(0.0, _reticulocytes(day, onset, peak, responds)
-                                        + _noise(rng, 0.03)), 2), "reticulocytes"),
-            "wbc": (round(wbc + _noise(rng, 2.0)), "wbc"),
-            "platelets": (round(plt + _noise(rng, 2.5)), "platelets"),
-            "mcv": (round(mcv + _noise(rng, 0.8)), "mcv"),
+                                        + _noise(rng, 0.03 * sd)), 2), "reticulocytes"),
+            "wbc": (round(wbc + _noise(rng, 2.0 * sd)), "wbc"),
+            "platelets": (round(plt + _noise(rng, 2.5 * sd)), "platelets"),
+            "mcv": (round(mcv + _noise(rng, 0.8 * sd)), "mcv"),
         }
         for measure, (value, _) in values.items():
             rows.append({
@@ -300,19 +308,23 @@ def _sources_by_measure(p: TimelineParameters) -> dict[str, str]:
         return "; ".join(seen)
 
     return {
-        "hb": keys(p.hb_rise_start_day, p.hb_rise_per_fortnight),
-        "reticulocytes": keys(p.retic_onset_day, p.retic_peak_day),
+        "hb": keys(p.retic_rise_begins_day, p.hb_rise_start_day, p.hb_rise_per_fortnight),
+        "reticulocytes": keys(p.retic_onset_day, p.retic_rise_begins_day, p.retic_peak_day),
         "wbc": keys(p.wbc_platelets_normal_day),
         "platelets": keys(p.wbc_platelets_normal_day),
         "mcv": keys(p.indices_normal_day, p.mcv_normal),
     }
 
 
-def generate(seed: int = SEED, params: TimelineParameters | None = None) -> pd.DataFrame:
-    """The synthetic cohort as a long table (one row per patient, day and measure)."""
+def generate(seed: int = SEED, params: TimelineParameters | None = None,
+             noise: bool = True) -> pd.DataFrame:
+    """The synthetic cohort as a long table (one row per patient, day and measure).
+
+    ``noise=False`` gives the same patients without the synthetic measurement noise (for tests).
+    """
     params = params or timeline_parameters()
     rng = np.random.default_rng(seed)
-    rows = [row for spec in COHORT for row in _patient_rows(rng, spec, params)]
+    rows = [row for spec in COHORT for row in _patient_rows(rng, spec, params, noise)]
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 

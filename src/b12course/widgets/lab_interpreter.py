@@ -24,10 +24,18 @@ TEST_UNITS = {
 SHORT_NAMES = {"total_b12": "total B12", "active_b12": "active B12"}
 _STARTS_WITH_NUMBER = re.compile(r"^\s*[+-]?(\d|\.\d)")
 CATEGORY_WORDS = {
-    "deficient": "⚠️ <b>Deficiency confirmed</b> by this scheme",
+    "deficient": "⚠️ <b>Deficiency confirmed or likely</b> by this scheme",
     "indeterminate": "ℹ️ <b>Indeterminate</b> (grey zone) by this scheme",
     "unlikely": "✅ <b>Deficiency unlikely</b> by this scheme",
+    "normal": "ℹ️ <b>Inside the range this scheme calls normal</b>",
+    "not stated": "➖ <b>No interpretation given</b>: the source names this band (or only a "
+                  "cut-off) but does not say what a result here means, so the course does not "
+                  "guess",
 }
+HISTORICAL_WORDS = (
+    "🕰️ <b>Historical scheme</b>: its source has been superseded. It is shown only to compare "
+    "with current bands; do not use it to read a new result."
+)
 REMINDER = (
     "Education only. A band is not a diagnosis: symptoms, risk factors and the measuring "
     "laboratory's own ranges decide what happens next."
@@ -128,6 +136,7 @@ def interpret_html(test: str, text: str, unit: str, scheme: str) -> str:
         _message("", f"{_esc(TESTS[test])}: <b>{value:g} {_esc(used_unit)}</b>, read with the "
                      f"<b>{_esc(scheme)}</b> scheme."),
         _message("ℹ️", note) if note else "",
+        _message("", HISTORICAL_WORDS) if labs.is_historical(scheme) else "",
         _message("", CATEGORY_WORDS.get(result.category, _esc(result.category)) + "."),
         _message("", f"<b>The scheme's own wording:</b> {_esc(result.band)}"),
         _message("", f"<b>Why:</b> {_esc(result.explanation)}"),

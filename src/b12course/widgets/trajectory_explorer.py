@@ -36,15 +36,19 @@ def _shade(ax, measure: str, first_value: float, p: trajectories.TimelineParamet
                 f"[{w.source}], peak around day {pk.low:g}-{pk.high:g} [{pk.source}]")
     if measure == "hb":
         start, rate = p.hb_rise_start_day, p.hb_rise_per_fortnight
-        days = [0, 7, 14, 21, 28]
+        retic = p.retic_rise_begins_day
+        earliest = max(start.low, retic.low)  # Hb follows the reticulocytes, never before them
+        days = [0, earliest, 7, 14, 21, 28]
         # envelope: earliest start at the fastest rate, latest start at the slowest rate
         low = [first_value + rate.low / 14 * max(0.0, d - start.high) for d in days]
-        high = [first_value + rate.high / 14 * max(0.0, d - start.low) for d in days]
+        high = [first_value + rate.high / 14 * max(0.0, d - earliest) for d in days]
         ax.fill_between(days, low, high, color=grey, alpha=0.3,
                         label=f"{rate.low:g}-{rate.high:g} g/dL per fortnight")
-        return (f"haemoglobin starts rising within {start.text()} [{start.source}] and then "
-                f"rises about {rate.low:g}-{rate.high:g} g/dL per fortnight [{rate.source}] "
-                "(shaded for the first 4 weeks from this patient's day-0 value)")
+        return (f"haemoglobin starts rising after the reticulocytes begin to rise (day "
+                f"{retic.low:g}-{retic.high:g}) [{retic.source}] and within {start.text()} "
+                f"[{start.source}], then rises about {rate.low:g}-{rate.high:g} g/dL per "
+                f"fortnight [{rate.source}] (shaded for the first 4 weeks from this patient's "
+                "day-0 value)")
     if measure in ("wbc", "platelets"):
         w = p.wbc_platelets_normal_day
         ax.axvspan(w.low, w.high, color=grey, alpha=0.3,
