@@ -123,19 +123,16 @@ def execute(plan: assemble.Plan, workdir: Path, timeout: float, output_limit: in
                 raise OutputLimitExceeded(cell_index)
             return super().output(outs, msg, display_id, cell_index)
 
+    current = {"index": None}
+
+    def note_cell(cell, cell_index):  # nbclient's public hook: where a stop happened
+        current["index"] = cell_index
+
     client = LimitedClient(plan.notebook, timeout=timeout, startup_timeout=120,
                            kernel_name="python3", allow_errors=True,
                            interrupt_on_timeout=False, record_timing=False,
-                           shutdown_kernel="immediate",
+                           shutdown_kernel="immediate", on_cell_start=note_cell,
                            resources={"metadata": {"path": str(workdir)}})
-    current = {"index": None}
-    original = client.async_execute_cell
-
-    async def tracking(cell, cell_index, *args, **kwargs):
-        current["index"] = cell_index
-        return await original(cell, cell_index, *args, **kwargs)
-
-    client.async_execute_cell = tracking
     try:
         client.execute(cwd=str(workdir))
     except CellTimeoutError:
