@@ -303,3 +303,280 @@ def test_exercise_07_labels_the_three_month_wording_as_older(path):
     task = next(t for t in cells(path) if t.startswith("## Task 2"))
     assert "every 3 months" in task and "older" in task
     assert "September 2018" in task and "PAS-2018" in task and "every 2–3 months" in task
+
+
+# =============================================== independent re-read (R01-R14, Dec 2026)
+# Each test below failed on the text the re-read found (checked before the fix).
+
+from b12course import data, references  # noqa: E402
+
+NOTEBOOKS = sorted(NB.glob("[0-9]*.ipynb"))
+# a clause mentions oral B12 (not oral contraceptives, anticoagulants or potassium) ...
+ORAL = re.compile(r"\boral\b(?! (?:contraceptive|anticoagulant|potassium))|by mouth|\btablets?\b",
+                  re.I)
+# ... and offers it: a dose, or words that present it as an option or as enough
+OFFERED = re.compile(r"\d\s*(?:–|-|to)?\s*\d*\s*(?:mg|micrograms?)\b|alternative|option|enough|"
+                     r"\bfits?\b|can (?:fix|work)|offer|preference|high-dose|high oral|"
+                     r"treatment means|for dietary|judged", re.I)
+NEURO_LIMIT = re.compile(r"neurolog|\bnerv", re.I)
+# a worked case whose presentation rules out nerve involvement
+NO_NEURO_CASE = re.compile(r"no neurological symptoms", re.I)
+
+
+def _clauses(unit: str) -> list[str]:
+    """A table row whole; otherwise its sentences, split again at semicolons."""
+    text = references._CITATION.sub("", unit)  # keys such as CROHN-ORAL are not text
+    if unit.lstrip().startswith("|"):
+        return [text]
+    return [c for s in references._SENTENCE_END.split(text) for c in s.split(";")]
+
+
+def _sections(markdown: str) -> list[str]:
+    """The markdown cut at every heading (##, ###, ...), each piece with its heading."""
+    return re.split(r"(?m)^(?=#{1,4} )", markdown)
+
+
+def oral_offers_without_the_neurology_limit(markdown: str) -> list[str]:
+    found = []
+    for piece in _sections(markdown):
+        if NO_NEURO_CASE.search(piece):
+            continue
+        for unit in references._text_units(piece):
+            if unit.lstrip().startswith("#"):
+                continue  # a heading names a topic; the text under it carries the limit
+            for clause in _clauses(unit):
+                flat = " ".join(clause.replace("*", "").split())
+                if ORAL.search(flat) and OFFERED.search(flat) and not NEURO_LIMIT.search(flat):
+                    found.append(flat)
+    return found
+
+
+def test_r01_detector_catches_the_lines_the_re_read_quoted():
+    assert oral_offers_without_the_neurology_limit(
+        "- High-dose oral B12 (1–2 mg a day) is an alternative backed by low-quality evidence "
+        "[COCHRANE-2018]; the nasal spray is for maintenance only, without nervous-system "
+        "involvement [NASCOBAL-EMPR].")
+    assert oral_offers_without_the_neurology_limit(
+        "| oral high-dose | 1–2 mg a day when IM cannot be given [FORM-SCOT-EAST] | x |")
+    assert not oral_offers_without_the_neurology_limit(
+        "Oral 1–2 mg a day, never at the start of treatment with neurological involvement.")
+    assert not oral_offers_without_the_neurology_limit(
+        "Low B12 with combined oral contraceptives [BNSSG-REMEDY].")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_r01_every_oral_offer_in_a_notebook_states_the_neurology_limit(path):
+    """Correction 5: oral B12 is never an option at the start of treatment with neurological
+    involvement; any sentence, bullet or table row offering it says so (or sits in a worked case
+    whose presentation has no neurological symptoms)."""
+    found = oral_offers_without_the_neurology_limit("\n\n".join(cells(path)))
+    assert not found, "oral B12 offered with no neurology limit:\n" + "\n".join(found)
+
+
+def test_r01_causes_table_usual_route_states_the_neurology_limit():
+    rows = [r for r in data.records("causes") if r["cause_id"] in regimens.CAUSES]
+    found = [f"{r['cause_id']}: {text}" for r in rows for text in (r["usual_route"], r["notes"])
+             for clause in _clauses(text)
+             if ORAL.search(clause) and (OFFERED.search(clause) or clause.strip() == "oral")
+             and not NEURO_LIMIT.search(clause)]
+    assert not found, found
+
+
+def test_r01_dietary_paragraph_sends_neurological_involvement_to_im_loading():
+    text = section(N03, "### Dietary deficiency")
+    assert re.search(r"neurological involvement[^.]*IM loading", text), text
+
+
+# R02: RCEM 2024 is cited only for what it says -----------------------------------------------
+
+RCEM_SAYS_NOT = re.compile(r"\bstop|alternate|regimen|\boral\b|every 2|maintenance", re.I)
+
+
+def _claims_citing(text: str, key: str) -> list[str]:
+    """For each citation of ``key``: the words it backs (since the previous citation or the start
+    of the sentence)."""
+    claims = []
+    for unit in references._text_units(text):
+        for sentence in references._SENTENCE_END.split(unit):
+            start = 0
+            for match in references._CITATION.finditer(sentence):
+                if key in references.split_keys(match.group(1)):
+                    claims.append(" ".join(sentence[start:match.start()].split()))
+                start = match.end()
+    return claims
+
+
+def _all_student_text() -> list[tuple[str, str]]:
+    texts = [(p.name, "\n\n".join(cells(p))) for p in NOTEBOOKS]
+    for name in ("03_regimens_by_cause", "07_case_studies"):
+        texts += [(f"{name}.json", t) for t in bank_texts(name)]
+    return texts
+
+
+def test_r02_no_regimen_or_stop_rule_is_put_in_rcems_mouth():
+    found = [f"{where}: {claim}" for where, text in _all_student_text()
+             for claim in _claims_citing(text, "RCEM-N2O-2024") if RCEM_SAYS_NOT.search(claim)]
+    found += [f"{where}: {s}" for where, text in _all_student_text()
+              for s in references._SENTENCE_END.split(text)
+              if re.search(r"RCEM[^.]*\badds\b[^.]*stop|give one plan", s)]
+    assert not found, "\n".join(found)
+
+
+def test_r02_nitrous_oxide_data_rows_credit_each_part_to_its_own_source():
+    rows = {r["regimen_id"]: r for r in data.records("regimens")}
+    neuro = rows["rcem-n2o-neuro-im"]
+    assert "RCEM-N2O-2024" not in data.sources(neuro["source"])
+    assert "FORM-NI" in data.sources(neuro["source"]) and "RCEM" not in neuro["guideline"]
+    stop = rows["rcem-n2o-stop"]
+    assert "RCEM-N2O-2024" not in data.sources(stop["source"])
+    assert "course" in stop["guideline"].lower() and "JCI-1981" in data.sources(stop["source"])
+    for row in rows.values():
+        if "RCEM-N2O-2024" in data.sources(row["source"]) and row["phase"] == "statement":
+            assert not RCEM_SAYS_NOT.search(row["notes"]), (row["regimen_id"], row["notes"])
+
+
+def test_r02_notebooks_say_the_course_combines_the_sources():
+    for text in (section(N03, "### Nitrous oxide"), section(N07, "## Case 4")):
+        assert re.search(r"course combines", text), text[:200]
+        assert re.search(r"course's (own )?rule", text), text[:200]
+
+
+# R03 -------------------------------------------------------------------------------------------
+
+
+def test_r03_no_feedback_claims_every_source_gives_alternate_day_loading():
+    texts = bank_texts("03_regimens_by_cause") + bank_texts("07_case_studies")
+    found = [t for t in texts if re.search(r"every cited source gives alternate", t, re.I)]
+    assert not found, found
+    for name, qid in (("03_regimens_by_cause", "03-n2o"), ("07_case_studies", "07-n2o-treat")):
+        feedback = " ".join(a["feedback"] for a in leaves(name)[qid]["answers"])
+        assert "starts with injections" in feedback, (qid, feedback)
+
+
+# R04 -------------------------------------------------------------------------------------------
+
+
+def test_r04_nitrous_oxide_pitfall_treats_without_waiting_and_cites_current_sources():
+    row = next(r for r in data.records("pitfalls") if r["id"] == "missed_nitrous_oxide")
+    assert data.sources(row["source"]) == ["PRACTNEUROL-N2O", "NWLP-ACTIVE", "RCEM-N2O-2024"]
+    assert "without waiting" in row["safer_practice"]
+    assert re.search(r"stop (using )?nitrous oxide", row["safer_practice"], re.I)
+
+
+# R05 -------------------------------------------------------------------------------------------
+
+
+def test_r05_whole_millilitre_at_the_label_dose_is_called_a_ten_fold_error():
+    text = " ".join(" ".join(cells(N04)).split())
+    assert "would give the practice dose instead" not in text
+    assert re.search(r"ten times the (prescribed|label's)[^.]*medication error", text), \
+        "the whole-millilitre sentence does not call the result a 10-fold medication error"
+
+
+# R06 -------------------------------------------------------------------------------------------
+# sources that do not speak about how long treatment lasts (a causes table, a physiology page,
+# a rat study)
+NOT_ABOUT_DURATION = {"CCJM-CAUSES", "STATPEARLS-IF", "JCI-1981", "CMDT"}
+
+
+@pytest.mark.parametrize("cause", regimens.CAUSES)
+@pytest.mark.parametrize("region", regimens.REGIONS)
+def test_r06_how_long_cites_sources_that_speak_about_duration(cause, region):
+    for neurological in (False, True):
+        plan = regimens.recommend(cause, neurological, region)
+        keys = set(references.cited_in_text(plan.lifelong_note))
+        assert keys and not keys & NOT_ABOUT_DURATION, (cause, region, plan.lifelong_note)
+        if plan.lifelong == "yes":
+            assert "course's reasoning" in plan.lifelong_note, plan.lifelong_note
+
+
+def test_r06_only_a_resection_is_called_irreversible():
+    note = regimens.recommend("ileal_resection", False, "UK").lifelong_note
+    assert "disease or resection cannot be reversed" not in note
+    assert "resection cannot be reversed" in note and "without resection" in note
+
+
+# R07 -------------------------------------------------------------------------------------------
+
+
+def test_r07_us_dietary_summary_reads_plainly_and_points_to_the_table():
+    summary = regimens.recommend("dietary", False, "US").summary()
+    assert "dose not stated oral" not in summary
+    assert "- Shown first: Oral B12 (the source gives no dose)" in summary
+    assert "listed second" not in summary and "plan's table" in summary
+
+
+# R08 -------------------------------------------------------------------------------------------
+
+
+def test_r08_hb_after_retics_is_labelled_the_courses_inference():
+    n05 = " ".join(" ".join(cells(NB / "05_monitoring_and_response.ipynb")).split())
+    readme = " ".join((REPO_ROOT / "data" / "README.md").read_text(encoding="utf-8").split())
+    for text in (n05, readme):
+        assert "as the sources describe" not in text
+        assert "consistent with the cited timings (the course's inference)" in text
+
+
+# R09 -------------------------------------------------------------------------------------------
+
+
+def test_r09_severe_anaemia_feedback_names_the_summary_of_nice_cks():
+    item = leaves("05_monitoring_and_response")["05-case-severe-urgent"]
+    right = next(a for a in item["answers"] if a["correct"])
+    assert "summary of NICE CKS" in right["feedback"]
+
+
+# R10 -------------------------------------------------------------------------------------------
+
+
+def test_r10_the_draft_is_never_said_to_be_replaced_in_content():
+    texts = [t for _, t in _all_student_text()]
+    texts += [" ".join(map(str, r.values())) for r in data.records("regimens")]
+    found = [t for t in texts
+             if re.search(r"not current advice|replaced by the final guideline", t, re.I)]
+    assert not found, found
+    row = next(r for r in data.records("regimens") if r["regimen_id"] == "nice-n2o-choice")
+    assert "could not be confirmed" in row["notes"] and "superseded" in row["guideline"]
+    assert "could not be confirmed" in section(N03, "### Nitrous oxide")
+
+
+# R12 -------------------------------------------------------------------------------------------
+
+
+def test_r12_do_not_delay_treatment_has_a_current_or_secondary_source():
+    n02 = "\n\n".join(cells(NB / "02_diagnosis_and_labs.ipynb"))
+    para = next(p for p in n02.split("\n\n") if p.startswith("**Falsely normal.**"))
+    delay = [s for s in references._SENTENCE_END.split(para) if "delay" in s]
+    assert delay and all(not references.only_superseded_or_draft(references.cited_in_text(s))
+                         for s in delay), delay
+
+
+# R13 -------------------------------------------------------------------------------------------
+
+
+def test_r13_two_or_three_months_is_credited_to_its_smpc():
+    item = leaves("07_case_studies")["07-n2o-follow"]
+    assert "SMPC-OHCBL-EPG" in source_keys(item)
+    assert "SMPC-OHCBL-EPG" in item["explanation"]
+
+
+# R14 -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cause", ["gastrectomy", "ileal_resection", "other_malabsorption"])
+@pytest.mark.parametrize("neurological", [False, True])
+def test_r14_one_prevention_line_others_under_where_sources_differ(cause, neurological):
+    plan = regimens.recommend(cause, neurological, "UK")
+    summary = plan.summary()
+    assert len(plan.prophylaxis) > 1
+    assert summary.count("- Prevention") == 1, summary
+    for p in plan.prophylaxis[1:]:
+        assert p.source in plan.uncertainty, (p.regimen_id, plan.uncertainty)
+
+
+# note j ----------------------------------------------------------------------------------------
+
+
+def test_note_j_dose_dates_are_called_the_courses_convention():
+    text = " ".join(" ".join(cells(N03)).split())
+    assert re.search(r"exact days are the course's convention[^.]*clinics choose their own", text)

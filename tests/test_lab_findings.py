@@ -92,15 +92,21 @@ def test_bsh_gives_no_band_above_its_cut_off_so_none_is_invented(value):
     assert li.CATEGORY_WORDS["not stated"] in html and li.HISTORICAL_WORDS in html
 
 
-def test_below_the_bsh_cut_off_is_unchanged():
-    assert labs.interpret_total_b12(199, scheme=BSH).category == "deficient"
+def test_below_the_bsh_cut_off_is_a_sensitivity_cut_off_not_a_confirmation():
+    """Re-read R11: BSH 2014 gave about 97% sensitivity at 200 ng/L, not a confirmation."""
+    result = labs.interpret_total_b12(199, scheme=BSH)
+    assert result.category == "not stated", result.category
+    assert "picks up about 97% of true deficiency; not a confirmation" in result.band
+    html = li.interpret_html("total_b12", "199", "ng/L", BSH)
+    assert li.CATEGORY_WORDS["deficient"] not in html and li.HISTORICAL_WORDS in html
 
 
 # 3 ----------------------------------------------------------------------------------------------
 # Bands whose source gave a band, cut-off or range but no interpretation of it: the course assigns
 # none. RUH 2023: only the cut-offs were recorded. BSH >= 200: a single cut-off. UCSF > 816: only
 # a normal range. NBT and RUH 2024 above 914: the laboratories say "high"/"raised", not "unlikely".
-NOT_STATED = {"bsh-total-above", "ruh23-total-below-100", "ruh23-total-100-145",
+# BSH < 200: a cut-off with ~97% sensitivity, not a confirmation (re-read R11).
+NOT_STATED = {"bsh-total-below", "bsh-total-above", "ruh23-total-below-100", "ruh23-total-100-145",
               "ruh23-total-145-200", "ruh23-total-above-200", "ucsf-total-above",
               "nbt-total-high", "ruh24-total-raised"}
 

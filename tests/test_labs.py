@@ -13,7 +13,8 @@ PINNED = {
     "nice-total-deficient": ("", None, "<", 180, "ng/L", "deficient", "NTRO-NICE"),
     "nice-total-indeterminate": (">=", 180, "<=", 350, "ng/L", "indeterminate", "NTRO-NICE"),
     "nice-total-unlikely": (">", 350, "", None, "ng/L", "unlikely", "NTRO-NICE"),
-    "bsh-total-below": ("", None, "<", 200, "ng/L", "deficient",
+    # ~97% sensitivity at this cut-off, not a confirmation (re-read R11)
+    "bsh-total-below": ("", None, "<", 200, "ng/L", "not stated",
                         "BSH-2014; NASGP-BSH-2014; CKS-2020; BSH-SUPERSEDED"),
     # BSH 2014 gave one cut-off and no band above it (and is superseded by NG239)
     "bsh-total-above": (">=", 200, "", None, "ng/L", "not stated",
@@ -124,7 +125,7 @@ def test_same_result_differs_between_schemes():
     # 170 ng/L: NICE deficient, RUH 2024 only 'possible'; the course shows who says what
     assert labs.interpret_total_b12(170).category == "deficient"
     assert labs.interpret_total_b12(170, scheme="RUH-2024").category == "indeterminate"
-    assert labs.interpret_total_b12(190, scheme="BSH-CKS (historical)").category == "deficient"
+    assert labs.interpret_total_b12(190, scheme="BSH-CKS (historical)").category == "not stated"
     assert labs.interpret_total_b12(250, scheme="BSH-CKS (historical)").category == "not stated"
 
 

@@ -59,9 +59,9 @@ PINNED = {
     "nice-oral-malabsorption": (1000, None, "oral", "daily", "", "BMJ-NICE-2024"),
     "nice-n2o-choice": (None, None, "", "", "", "NICE-DRAFT-2023"),
     "rcem-n2o-treat-now": (None, None, "", "", "", "RCEM-N2O-2024"),
-    "rcem-n2o-stop": (None, None, "", "", "", "RCEM-N2O-2024; PRACTNEUROL-N2O"),
+    "rcem-n2o-stop": (None, None, "", "", "", "JCI-1981; PRACTNEUROL-N2O"),  # course's rule
     "rcem-n2o-support": (None, None, "", "", "", "RCEM-N2O-2024"),
-    "rcem-n2o-neuro-im": (None, None, "", "", "", "RCEM-N2O-2024; FORM-NI"),
+    "rcem-n2o-neuro-im": (None, None, "", "", "", "FORM-NI"),  # RCEM gives no regimen
     "nice-im-continue": (None, None, "", "", "", "SPS-NG239"),
     "nice-oral-continue": (None, None, "", "", "", "SPS-NG239"),
     "nice-im-interval": (None, None, "", "", "", "NICE-NG239"),
@@ -203,14 +203,14 @@ def test_dietary_uk_maintenance_is_oral_with_im_options_listed():
 
 def test_us_dietary_leads_with_the_labels_oral_advice_for_normal_absorbers():
     # The label writes its injection course for pernicious anaemia/malabsorption and says people
-    # who absorb normally take oral B12: that leads, injections are listed second.
+    # who absorb normally take oral B12: that leads, injections are listed in the table.
     plan = regimens.recommend("dietary", False, "US")
     assert [p.regimen_id for p in plan.phases] == ["us-label-oral-normal"]
     assert plan.treatment[0].route == "oral" and plan.treatment[0].dose_mcg is None
     assert not plan.loading and plan.maintenance is None
     alternatives = {p.regimen_id for p in plan.alternatives}
     assert {"us-label-cncbl-1", "us-practice-a-1"} <= alternatives
-    assert "no oral dose" in plan.uncertainty and "listed second" in plan.uncertainty
+    assert "no oral dose" in plan.uncertainty and "plan's table" in plan.uncertainty
     assert plan.summary().splitlines()[1].startswith("- Shown first: ")
     assert plan.schedule("2025-01-06", 365).empty  # no dose is stated, so none is drawn
 

@@ -241,6 +241,33 @@ def _unlabelled_citations() -> set[tuple[str, str, str]]:
     return found
 
 
+def _unlabelled_data_rows() -> set[tuple[str, str, str]]:
+    """(file, row id, key): rows of the course tables students see rendered (pitfalls, causes,
+    lab bands, regimens ...) whose ``source`` cites a superseded or draft key while nothing else
+    in the row says "superseded", "draft" or "historical"."""
+    found = set()
+    for path in sorted(data_dir().glob("*.csv")):
+        with open(path, newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        if not rows or "source" not in rows[0]:
+            continue
+        for row in rows:
+            text = " ".join(v or "" for k, v in row.items() if k != "source")
+            if references.STATUS_WORDS.search(text):
+                continue
+            for key in references.split_keys(row["source"]):
+                if _status(key) in WEAK:
+                    found.add((path.name, next(iter(row.values())), key))
+    return found
+
+
+def test_every_data_row_citing_a_superseded_or_draft_source_is_labelled():
+    """Re-read R04: the pitfalls table (notebook 06) cited the NICE draft with no label."""
+    unlabelled = sorted(_unlabelled_data_rows())
+    assert not unlabelled, ("say 'draft', 'superseded' or 'historical' in the row itself:\n" +
+                            "\n".join(" | ".join(item) for item in unlabelled))
+
+
 def test_every_citation_of_a_superseded_or_draft_source_is_labelled():
     unlabelled = sorted(_unlabelled_citations())
     assert not unlabelled, ("say 'draft', 'superseded' or 'historical' in the same sentence or "

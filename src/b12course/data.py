@@ -232,6 +232,7 @@ SCHEMAS: dict[str, Schema] = {
         "reversible": _c("choice", "yes", "no", "depends", required=True),
         "usual_route": _c(required=True), "examples": _c(),
         "source": _c("source", required=True), "notes": _c(),
+        "duration_basis": _c(), "duration_source": _c("source"),
     }, ("cause_id",)),
     "needle_lengths": Schema({
         "row_id": _c(required=True), "guide": _c(required=True),

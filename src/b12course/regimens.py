@@ -116,9 +116,18 @@ class Phase:
         return self.review_point
 
     def describe(self) -> str:
-        """One plain-English line, e.g. '1 mg (1000 micrograms) IM every 2 months [KEY]'."""
-        parts = [self.dose_text, self.route, self.pattern_text if self.pattern else "",
-                 self.length_text]
+        """One plain-English line, e.g. '1 mg (1000 micrograms) IM every 2 months [KEY]'.
+
+        A row whose source gives no dose reads e.g. 'Oral B12 (the source gives no dose)'.
+        """
+        if self.dose_mcg is None:
+            route = self.route[:1].upper() + self.route[1:] if self.route.islower() \
+                else self.route
+            parts = [f"{route} B12", self.pattern_text if self.pattern else "",
+                     self.length_text, "(the source gives no dose)"]
+        else:
+            parts = [self.dose_text, self.route, self.pattern_text if self.pattern else "",
+                     self.length_text]
         text = " ".join(p for p in parts if p)
         if self.when:
             text += f" ({self.when})"
@@ -182,7 +191,8 @@ class Regimen:
                   else f"- Loading: {p.describe()}" for p in self.loading]
         if self.maintenance:
             lines.append(f"- Maintenance: {self.maintenance.describe()}")
-        lines += [f"- Prevention: {p.describe()}" for p in self.prophylaxis]
+        if self.prophylaxis:  # one line; the other sources' wording is under "differ"
+            lines.append(f"- Prevention: {self.prophylaxis[0].describe()}")
         lines += [f"- Also part of the plan: {p.notes} [{p.source}] ({p.guideline})"
                   for p in self.actions]
         if self.lifelong_note:
@@ -400,7 +410,8 @@ def recommend(cause: str, neurological: bool, region: str = "UK") -> Regimen:
     treatment = phases(treatment_rows)
     loading = phases(loading_rows)
     maintenance = phases(maint_rows)[0] if maint_rows else None
-    prophylaxis = phases([r for r in usable if r["phase"] == "prophylaxis"])
+    prophylaxis = phases(sorted((r for r in usable if r["phase"] == "prophylaxis"),
+                                key=lambda r: r["reference"] != "yes"))
     alternatives = phases([r for r in usable if r["regimen_id"] not in chosen_ids
                            and r["phase"] in ("loading", "maintenance", "treatment")])
     statement_rows = [r for r in usable if r["phase"] == "statement"]
@@ -411,7 +422,7 @@ def recommend(cause: str, neurological: bool, region: str = "UK") -> Regimen:
     cause_row = causes_by_id[cause]
     lifelong, lifelong_note = _lifelong(cause_row, maintenance, statements, region)
     uncertainty = _uncertainty(cause, neurological, region, rows, loading, maintenance,
-                               alternatives, unverified, treatment)
+                               alternatives, unverified, treatment, prophylaxis)
     return Regimen(
         cause=cause, neurological=neurological, region=region, loading=loading,
         maintenance=maintenance, prophylaxis=prophylaxis, alternatives=alternatives,
@@ -423,20 +434,22 @@ def recommend(cause: str, neurological: bool, region: str = "UK") -> Regimen:
 
 
 def _lifelong(cause_row, maintenance, statements, region) -> tuple[str, str]:
+    """(lifelong, note): the note gives the course's reasoning, labelled as such, then what the
+    sources in causes.csv ``duration_source`` say (plus a first-shown maintenance row that itself
+    says 'for life'), so no source is cited for a duration it does not state."""
+    from b12course import data
+
+    basis = cause_row.get("duration_basis") or ""
     keys = "; ".join(dict.fromkeys(
-        [k for k in cause_row["source"].split("; ")][:1]
-        + [k for p in statements if p.regimen_id == "nice-im-continue" for k in p.sources]
+        data.sources(cause_row.get("duration_source") or "")
         + ([k for k in maintenance.sources] if maintenance and maintenance.lifelong == "yes"
            else [])))
+    cite = f" [{keys}]" if keys else ""
     if cause_row["reversible"] == "no":
-        return "yes", (f"for life: {cause_row['name'].lower()} cannot be reversed, so the "
-                       f"sources continue maintenance for life [{keys}]")
+        return "yes", f"for life: {basis}{cite}"
     if cause_row["reversible"] == "yes":
-        return "depends", (f"while the cause persists: {cause_row['name'].lower()} can be "
-                           "corrected, and once it is, the need for ongoing replacement is "
-                           f"reviewed [{keys}]")
-    return "depends", (f"depends on whether the cause persists or can be reversed; the sources "
-                       f"give no single answer for {cause_row['name'].lower()} [{keys}]")
+        return "depends", f"while the cause persists: {basis}{cite}"
+    return "depends", f"depends on whether the cause persists: {basis}{cite}"
 
 
 def _review(region: str) -> str:
@@ -471,14 +484,15 @@ def _differing(chosen: Phase | None, others) -> list[str]:
 
 
 def _uncertainty(cause, neurological, region, rows, loading, maintenance, alternatives,
-                 unverified, treatment=()) -> str:
+                 unverified, treatment=(), prophylaxis=()) -> str:
     parts = []
     name = cause_name(cause)
     for p in treatment:
         parts.append(f"Shown first is a continuous course rather than injections, because "
                      f"that is what the source says here ({p.guideline}): {p.notes} "
-                     f"[{p.source}] Injection regimens are listed second, as alternatives, "
-                     "each with its own source and conditions.")
+                     f"[{p.source}] Injection regimens are not shown first here; they are "
+                     "listed in the plan's table of alternatives, each with its own source and "
+                     "conditions.")
     injectable = [p for p in alternatives if p.route != "oral" and p.route != "intranasal"]
     if loading:
         diff = _differing(loading[0] if len(loading) == 1 else None,
@@ -500,6 +514,12 @@ def _uncertainty(cause, neurological, region, rows, loading, maintenance, altern
                          f"[{maintenance.source}].")
     elif not treatment:
         parts.append(f"The sources give no maintenance regimen for {name} in the {region}.")
+    if len(prophylaxis) > 1:
+        others = [f"{p.describe().rsplit(' [', 1)[0]} ({p.guideline}) [{p.source}]"
+                  for p in prophylaxis[1:]]
+        parts.append(f"Prevention (before any deficiency, e.g. after surgery) is worded "
+                     f"differently by other sources. Shown: {prophylaxis[0].describe()}. Also "
+                     f"stated: " + "; ".join(others) + ".")
     if any(p.open_ended for p in loading):
         parts.append("The loading phase has no fixed length: it continues until no further "
                      "improvement, so no source gives a date when maintenance begins.")

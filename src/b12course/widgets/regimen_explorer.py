@@ -202,7 +202,8 @@ def regimen_html(regimen) -> str:
               for p in regimen.loading]
     if regimen.maintenance is not None:
         lines.append(_li("Maintenance", regimen.maintenance.describe()))
-    lines += [_li("Prevention", p.describe()) for p in regimen.prophylaxis]
+    # one prevention line, as in summary(); the other sources' wording is in the uncertainty
+    lines += [_li("Prevention", p.describe()) for p in regimen.prophylaxis[:1]]
     lines += [_li("Also part of the plan", f"{p.notes} [{p.source}] ({p.guideline})")
               for p in regimen.actions]
     if regimen.lifelong_note:
@@ -228,8 +229,8 @@ def regimen_html(regimen) -> str:
     old = [f"{p.guideline}: {p.notes} [{p.source}]" for p in regimen.superseded]
     if old:
         items = "".join(f"<li>{html.escape(t)}</li>" for t in old)
-        parts.append(f"<details><summary>Superseded wording: history only, not current advice "
-                     f"({len(old)})</summary><ul>{items}</ul></details>")
+        parts.append(f"<details><summary>Superseded wording: history only, never the course's "
+                     f"answer ({len(old)})</summary><ul>{items}</ul></details>")
     cited = []
     for key in regimen_sources(regimen):
         try:
