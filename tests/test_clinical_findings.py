@@ -15,8 +15,8 @@ from functools import cache
 
 import pytest
 
-from b12course import products, regimens
-from b12course.paths import REPO_ROOT, data_dir
+from b12course.clinical import products, regimens
+from b12course.sources.paths import REPO_ROOT, data_dir
 
 NB = REPO_ROOT / "notebooks"
 N03, N04, N07 = (NB / f"{n}.ipynb" for n in

@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from b12course import data, references
-from b12course.paths import data_dir
+from b12course.sources import data, references
+from b12course.sources.paths import data_dir
 
 CSV_FILES = sorted(p.name for p in data_dir().glob("*.csv"))
 
@@ -207,7 +207,7 @@ def test_rows_are_file_lines_even_after_blank_lines(data_copy):
 
 
 def test_module_loaders_raise_the_same_precise_error(data_copy):
-    from b12course import coursemap, units
+    from b12course.sources import coursemap, units
 
     _edit(data_copy, "units", 0, "dimension", "time")
     _edit(data_copy, "course_map", 0, "title", "")

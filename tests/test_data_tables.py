@@ -4,9 +4,10 @@ import math
 
 import pytest
 
-from b12course import data, products
-
 # product_id -> (substance, region, strength mcg per unit or None, per_unit, routes), digest 3.
+from b12course.clinical import products
+from b12course.sources import data
+
 PRODUCTS = {
     "ohcbl-inj-uk": ("hydroxocobalamin", "UK", 1000, "mL", "IM"),
     "cncbl-inj-us": ("cyanocobalamin", "US", 1000, "mL", "IM; deep SC"),
@@ -122,7 +123,7 @@ def test_cause_matches_the_digest(cause_id):
 def test_cause_steps_are_steps_of_the_absorption_chain():
     import pandas as pd
 
-    from b12course.paths import data_dir
+    from b12course.sources.paths import data_dir
 
     path = data_dir() / "absorption_chain.csv"
     chain_steps = set(pd.read_csv(path, dtype=str)["step"])
@@ -143,7 +144,7 @@ def test_timeline_event_matches_the_digest(event_id):
 
 
 def test_uk_regimens_carry_the_nice_review_point():
-    from b12course import regimens
+    from b12course.clinical import regimens
 
     review = regimens.recommend("autoimmune_gastritis", False, "UK").review
     assert "about 3 months after starting (everyone" in review
@@ -162,7 +163,7 @@ CONVERSIONS = {
 
 @pytest.mark.parametrize("unit", sorted(CONVERSIONS))
 def test_unit_conversion_row_matches_the_digest(unit):
-    from b12course import units
+    from b12course.sources import units
 
     dimension, factor = CONVERSIONS[unit]
     base = {"mass": "mcg", "volume": "mL", "b12_concentration": "ng/L", "length": "mm",
@@ -174,7 +175,7 @@ def test_unit_conversion_row_matches_the_digest(unit):
 @pytest.mark.parametrize("ng_per_l,pmol_per_l", [(200, 148), (145, 107), (914, 675),
                                                  (180, 133), (350, 258)])
 def test_digest_derived_b12_conversions(ng_per_l, pmol_per_l):
-    from b12course import units
+    from b12course.sources import units
 
     # the digest rounds with the factor 0.738, so allow one pmol/L either way
     assert units.convert(ng_per_l, "ng/L", "pmol/L") == pytest.approx(pmol_per_l, abs=1)

@@ -7,7 +7,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from b12course import data, diagnosis, units  # noqa: E402
+from b12course.clinical import diagnosis
+from b12course.show import lab_figures
+from b12course.sources import data, units  # noqa: E402
 
 
 def test_threshold_table_has_every_row_and_source_of_the_analyte():
@@ -57,11 +59,11 @@ def test_unknown_analyte_lists_the_accepted_ones():
 @pytest.mark.parametrize("analyte,unit", [("total_b12", "ng/L"), ("total_b12", "pmol/L"),
                                           ("active_b12", "pmol/L")])
 def test_band_figure_draws_one_bar_per_band_and_alt_text_names_every_scheme(analyte, unit):
-    fig = diagnosis.bands_figure(analyte, unit)
+    fig = lab_figures.bands_figure(analyte, unit)
     bars = [p for p in fig.axes[0].patches if p.get_width() > 0]
     assert len(bars) == len(diagnosis.thresholds(analyte))
-    alt = diagnosis.bands_alt(analyte, unit)
+    alt = lab_figures.bands_alt(analyte, unit)
     for scheme in diagnosis.thresholds(analyte)["scheme"].unique():
         assert scheme in alt
-    assert "Sources:" in diagnosis.bands_caption(analyte, unit)
+    assert "Sources:" in lab_figures.bands_caption(analyte, unit)
     plt.close(fig)

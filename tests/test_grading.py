@@ -10,10 +10,10 @@ import sys
 import nbformat
 import pytest
 
-from b12course import exercises
-from b12course.fileio import write_atomic
+from b12course.exercises import build
 from b12course.grading import discover, report, runner
 from b12course.grading.worker import Row, clean_message
+from b12course.sources.fileio import write_atomic
 from grading_fixtures import ALPHA, BETA, solution_notebook, variant, write_solutions
 
 KNOWN = {ALPHA, BETA}
@@ -100,7 +100,7 @@ def small_class(tmp_path_factory):
     root = tmp_path_factory.mktemp("small")
     solutions = write_solutions(root / "solutions")
     sol = solution_notebook("a")
-    for name, nb in [("ann", sol), ("ben", exercises.make_exercise(sol)),
+    for name, nb in [("ann", sol), ("ben", build.make_exercise(sol)),
                      ("cy", variant(sol, a_one_answer="a_one = 7"))]:
         (root / "class" / name).mkdir(parents=True)
         nbformat.write(nb, root / "class" / name / f"{ALPHA}.ipynb")
@@ -158,14 +158,14 @@ def test_course_solutions_get_full_marks_and_exercises_none(tmp_path):
     import shutil
 
     folders = []
-    for path in exercises.solution_paths():
+    for path in build.solution_paths():
         folder = tmp_path / "class" / f"sol-{path.stem[:2]}"
         folder.mkdir(parents=True)
         shutil.copy(path, folder / path.name)
         folders.append(folder)
-    first = exercises.solution_paths()[0]
+    first = build.solution_paths()[0]
     (tmp_path / "class" / "stub").mkdir()
-    shutil.copy(exercises.exercises_dir() / first.name, tmp_path / "class" / "stub" / first.name)
+    shutil.copy(build.exercises_dir() / first.name, tmp_path / "class" / "stub" / first.name)
     result = runner.grade([tmp_path / "class"], tmp_path / "gb.csv", jobs=2, timeout=120)
     auto = [r for r in result.rows if not r.manual]
     solved = [r for r in auto if r.student.startswith("sol-")]

@@ -7,7 +7,7 @@ import hashlib
 import nbformat
 import pytest
 
-from b12course import exercises
+from b12course.exercises import build
 from b12course.grading import runner
 from grading_fixtures import ALPHA, BETA, answer_cell, solution_notebook, variant, write_solutions
 
@@ -22,7 +22,7 @@ def _save(folder, nb, name=f"{ALPHA}.ipynb"):
 def _class(root):
     """One folder per student; each student shows one way a submission goes wrong."""
     sol = solution_notebook("a")
-    stub = exercises.make_exercise(sol)
+    stub = build.make_exercise(sol)
     students = root / "class"
     _save(students / "correct", sol)
     _save(students / "untouched", stub)

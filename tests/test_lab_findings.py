@@ -17,9 +17,11 @@ import re
 import nbformat
 import pytest
 
-from b12course import data, labs, references, trajectories
-from b12course.paths import data_dir, repo_path
-from b12course.widgets import lab_interpreter as li
+from b12course.clinical import labs, trajectories
+from b12course.show import lab_figures
+from b12course.show.widgets import lab_interpreter as li
+from b12course.sources import data, references
+from b12course.sources.paths import data_dir, repo_path
 
 NOTEBOOKS = {n: repo_path("notebooks", f"{n}.ipynb") for n in (
     "02_diagnosis_and_labs", "05_monitoring_and_response", "06_safety_and_pitfalls")}
@@ -136,12 +138,12 @@ def test_the_band_chart_gives_not_stated_bands_their_own_look():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from b12course import diagnosis
+    from b12course.clinical import diagnosis
 
-    fig = diagnosis.bands_figure("total_b12")
+    fig = lab_figures.bands_figure("total_b12")
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert diagnosis._WORDS["not stated"] in labels
-    assert "(historical)" in diagnosis.bands_alt("total_b12")
+    assert lab_figures._WORDS["not stated"] in labels
+    assert "(historical)" in lab_figures.bands_alt("total_b12")
     plt.close(fig)
 
 

@@ -6,9 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from b12course import data, labs, units
-
 # band_id -> (lower_op, lower, upper_op, upper, unit, category, source), digest section 2.
+from b12course.clinical import labs
+from b12course.sources import data, units
+
 PINNED = {
     "nice-total-deficient": ("", None, "<", 180, "ng/L", "deficient", "NTRO-NICE"),
     "nice-total-indeterminate": (">=", 180, "<=", 350, "ng/L", "indeterminate", "NTRO-NICE"),

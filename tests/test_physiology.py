@@ -8,8 +8,10 @@ matplotlib.use("Agg")
 
 import pytest  # noqa: E402
 
-from b12course import physiology, references  # noqa: E402
-from b12course.paths import data_dir  # noqa: E402
+from b12course.clinical import physiology  # noqa: E402
+from b12course.show import physiology_figures
+from b12course.sources import references
+from b12course.sources.paths import data_dir  # noqa: E402
 
 
 def _rows(name):
@@ -62,11 +64,11 @@ def test_chain_runs_from_food_to_cells_through_the_three_carriers():
 
 
 def test_chain_figure_draws_one_box_per_step_and_has_alt_text():
-    fig = physiology.absorption_chain_figure()
+    fig = physiology_figures.absorption_chain_figure()
     texts = " ".join(t.get_text() for t in fig.axes[0].texts)
     for label in physiology.step_labels().values():
         assert label.split()[0] in texts
-    assert "intrinsic factor" in physiology.ABSORPTION_ALT
+    assert "intrinsic factor" in physiology_figures.ABSORPTION_ALT
     import matplotlib.pyplot as plt
 
     plt.close(fig)
@@ -108,18 +110,18 @@ def test_depletion_curves_fall_twice_as_fast_without_bile_reabsorption():
 def test_depletion_figure_has_two_curves_and_alt_text_with_model_numbers():
     import matplotlib.pyplot as plt
 
-    fig = physiology.depletion_figure()
+    fig = physiology_figures.depletion_figure()
     assert len(fig.axes[0].get_lines()) == 3  # two curves + the minimum-store line
     plt.close(fig)
-    alt = physiology.depletion_alt()
+    alt = physiology_figures.depletion_alt()
     table = physiology.years_to_depletion()
     row = table[table["starting store (mcg)"] == physiology.full_store_mcg()].iloc[0]
     assert f"{row['years (without bile reabsorption)']:g} years" in alt
-    assert "IOM-1998" in physiology.depletion_caption()
+    assert "IOM-1998" in physiology_figures.depletion_caption()
 
 
 def test_causes_follow_the_chain_and_each_appears_once():
-    from b12course import data
+    from b12course.sources import data
 
     table = physiology.causes_by_step()
     causes = data.load("causes")
@@ -136,7 +138,7 @@ def test_causes_follow_the_chain_and_each_appears_once():
 
 
 def test_readable_tables_show_full_text_and_plain_numbers():
-    from b12course import tables
+    from b12course.show import tables
 
     html = tables.readable(physiology.causes_by_step()).to_html()
     for cause in physiology.causes_by_step()["cause"]:

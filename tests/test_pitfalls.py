@@ -4,8 +4,10 @@ import shutil
 
 import pytest
 
-from b12course import pitfalls, references
-from b12course.paths import data_dir
+from b12course.clinical import pitfalls
+from b12course.show import pages
+from b12course.sources import references
+from b12course.sources.paths import data_dir
 
 
 @pytest.fixture
@@ -32,7 +34,7 @@ def test_every_row_is_cited_with_resolving_keys():
 
 
 def test_table_html_has_a_header_and_one_row_per_pitfall():
-    html = pitfalls.table_html()
+    html = pages.pitfalls_html()
     assert html.count("<tr>") == len(pitfalls.load()) + 1
     assert "<th scope='col'>Sources</th>" in html
     assert "Folic acid alone" in html

@@ -6,7 +6,7 @@ matplotlib.use("Agg")
 
 import pytest  # noqa: E402
 
-from b12course import plots  # noqa: E402
+from b12course.show import plots  # noqa: E402
 
 
 def test_series_styles_differ_by_more_than_colour():
@@ -34,13 +34,16 @@ def _course_figures():
     """Every figure the course's package draws, built the way the notebooks and explorers do."""
     import datetime as dt
 
-    from b12course import diagnosis, physiology, regimens, trajectories
-    from b12course.widgets import (
-        needle_selector,
-        regimen_explorer,
-        store_simulator,
-        trajectory_explorer,
+    from b12course.clinical import regimens, trajectories
+    from b12course.show import (
+        dose_timeline,
+        lab_figures,
+        needle_figures,
+        physiology_figures,
+        response_figures,
+        store_figures,
     )
+    from b12course.show.widgets import store_simulator, trajectory_explorer
 
     start = dt.date(2025, 1, 6)
     plan = regimens.recommend("autoimmune_gastritis", neurological=False, region="UK")
@@ -48,23 +51,23 @@ def _course_figures():
     products, intervals = store_simulator.product_options(), store_simulator.interval_options()
     scenario = store_simulator.run_scenario(products[0][1], intervals[0][1], 365,
                                             store_simulator.store_options()[0][1], "absent")
-    yield "absorption chain", physiology.absorption_chain_figure()
-    yield "depletion", physiology.depletion_figure()
+    yield "absorption chain", physiology_figures.absorption_chain_figure()
+    yield "depletion", physiology_figures.depletion_figure()
     for analyte, unit in (("total_b12", "ng/L"), ("total_b12", "pmol/L")):
-        yield f"bands {unit}", diagnosis.bands_figure(analyte, unit)
-    yield "response timeline", trajectories.timeline_figure()[0]
+        yield f"bands {unit}", lab_figures.bands_figure(analyte, unit)
+    yield "response timeline", response_figures.response_timeline_figure()[0]
     for measure in trajectories.MEASURES:
         yield f"trajectory {measure}", trajectory_explorer.draw("P01", measure)[0]
-    yield "regimen timeline", regimen_explorer.timeline_figure(
+    yield "regimen timeline", dose_timeline.timeline_figure(
         plan.schedule(start, days=200), title="A long title as the explorer writes it: "
         "autoimmune gastritis (pernicious anaemia), with neurological involvement, UK")
-    yield "regimen comparison", regimen_explorer.compare_figure(
+    yield "regimen comparison", dose_timeline.compare_figure(
         {"No neurological involvement": plan, "Neurological involvement": neuro}, start=start)
-    yield "store comparison", store_simulator.comparison_figure(
+    yield "store comparison", store_figures.comparison_figure(
         {"A: a long scenario label as the simulator writes it": scenario})
-    yield "retention", store_simulator.retention_figure()
-    yield "needle lengths", needle_selector.needle_length_figure()
-    yield "site volumes", needle_selector.site_volume_figure()
+    yield "retention", store_figures.retention_figure()
+    yield "needle lengths", needle_figures.needle_length_figure()
+    yield "site volumes", needle_figures.site_volume_figure()
 
 
 def test_no_course_figure_is_clipped_when_saved_at_canvas_size():
@@ -86,8 +89,9 @@ def test_every_explorer_figure_fits_for_every_cause_region_and_scenario():
 
     import matplotlib.pyplot as plt
 
-    from b12course import regimens
-    from b12course.widgets import regimen_explorer, store_simulator
+    from b12course.clinical import regimens
+    from b12course.show import dose_timeline, store_figures
+    from b12course.show.widgets import regimen_explorer, store_simulator
 
     start, clipped = dt.date(2025, 1, 6), {}
     for cause in regimens.CAUSES:
@@ -95,8 +99,8 @@ def test_every_explorer_figure_fits_for_every_cause_region_and_scenario():
             label = (f"{regimen_explorer.cause_label(cause)}, with neurological involvement, "
                      f"{region}")
             plan = regimens.recommend(cause, True, region=region)
-            fig = regimen_explorer.timeline_figure(plan.schedule(start, days=365), title=label,
-                                                   start=start)
+            fig = dose_timeline.timeline_figure(plan.schedule(start, days=365), title=label,
+                                                start=start)
             if (reach := plots.overflow(fig)) > 0.01:
                 clipped[label] = round(reach, 3)
             plt.close(fig)
@@ -108,7 +112,7 @@ def test_every_explorer_figure_fits_for_every_cause_region_and_scenario():
     results = {f"{letter}: {longest_product[0].split(' [')[0]}, {longest_interval[0]}":
                store_simulator.run_scenario(longest_product[1], longest_interval[1], 3650, store,
                                             "absent") for letter in "AB"}
-    fig = store_simulator.comparison_figure(results)
+    fig = store_figures.comparison_figure(results)
     if (reach := plots.overflow(fig)) > 0.01:
         clipped["store simulator, longest labels"] = round(reach, 3)
     plt.close(fig)

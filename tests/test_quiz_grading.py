@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from b12course import quiz
-from b12course.quiz.grading import ATTEMPTED, STATUSES
 from b12course.quiz.model import Choice, NumericAnswer, Question
+from b12course.quiz.scoring import ATTEMPTED, STATUSES
 
 START = quiz.load_bank("00_start_here")
 

@@ -9,7 +9,7 @@ import pytest
 
 from b12course import cli, quiz
 from b12course.quiz import progress
-from b12course.quiz.progress import Progress, progress_path
+from b12course.quiz.progress import QuizProgress, progress_path
 
 
 def answer_first_question(widget, text="1 mg"):
@@ -165,8 +165,8 @@ def test_export_with_no_progress_yet(tmp_path):
 
 def test_progress_reads_a_file_written_elsewhere(tmp_path):
     path = tmp_path / "p.json"
-    store = Progress(path)
+    store = QuizProgress(path)
     assert store.get("00-why-units") is None and store.notice == ""
     result = quiz.grade("00-why-units", 0)
     store.record(result, bank="00_start_here")
-    assert Progress(path).get("00-why-units")["attempts"] == 1
+    assert QuizProgress(path).get("00-why-units")["attempts"] == 1

@@ -4,11 +4,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from b12course import quiz, units
-from b12course.quiz.grading import tidy_feedback
+from b12course import quiz
 from b12course.quiz.model import load_all
-from b12course.quiz.progress import Progress
+from b12course.quiz.progress import QuizProgress
+from b12course.quiz.scoring import tidy_feedback
 from b12course.quiz.widgets import CaseView, QuestionView, QuizView, shuffled_order
+from b12course.sources import units
 
 BANKS = load_all()
 LEAVES = [(name, leaf) for name, bank in BANKS.items() for q in bank.questions
@@ -25,7 +26,7 @@ def headline(view):
 
 
 def view_for(question, tmp_path):
-    return QuestionView(question, Progress(tmp_path / "progress.json"))
+    return QuestionView(question, QuizProgress(tmp_path / "progress.json"))
 
 
 def correct_response(q):
@@ -150,7 +151,7 @@ def test_order_with_a_repeated_step_asks_to_use_each_once(tmp_path):
 
 @pytest.mark.parametrize("bank, case", CASES, ids=[c.id for _, c in CASES])
 def test_case_parts_open_in_sequence(bank, case, tmp_path):
-    view = CaseView(case, Progress(tmp_path / "progress.json"))
+    view = CaseView(case, QuizProgress(tmp_path / "progress.json"))
     assert case.stem in view.stem.value
     parts = view.parts
     assert parts[0].layout.display is None

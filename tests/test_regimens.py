@@ -9,9 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from b12course import data, regimens
-
 # regimen_id -> (dose mcg, dose max mcg, route, pattern, length, source keys), from the digest
+from b12course.clinical import regimens
+from b12course.sources import data
+
 # (clinical_facts.md sections 3.1-3.8). A new row in regimens.csv must be pinned here.
 PINNED = {
     "uk-bnf-load": (1000, None, "IM", "three times a week", "for 2 weeks",

@@ -21,9 +21,10 @@ import shutil
 
 import pytest
 
-from b12course import data, regimens
-from b12course.paths import data_dir
-from b12course.widgets import regimen_explorer as rx
+from b12course.clinical import regimens
+from b12course.show.widgets import regimen_explorer as rx
+from b12course.sources import data
+from b12course.sources.paths import data_dir
 
 
 def _table(name: str) -> list[dict]:

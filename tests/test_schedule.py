@@ -13,8 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from b12course import checks, data, exercise_tasks, regimens
-from b12course.clinical import schedule
+from b12course.clinical import regimens, schedule
+from b12course.exercises import checks, tasks
+from b12course.sources import data
 
 D = dt.date
 DATES = st.dates(min_value=D(1990, 1, 1), max_value=D(2090, 12, 31))
@@ -296,16 +297,16 @@ def test_every_exercise_date_answer_is_the_engines_schedule(loading_start, case_
     """The date tasks' expected answers, for ANY scenario date (any weekday), equal what
     Regimen.schedule gives for the same regimens.csv rows; a shifted answer is rejected."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(exercise_tasks, "LOADING_START", loading_start)
-        patch.setattr(exercise_tasks, "CASE_START", case_start)
-        patch.setattr(exercise_tasks, "CASE_LAST_SELF_INJECTION", last)
+        patch.setattr(tasks, "LOADING_START", loading_start)
+        patch.setattr(tasks, "CASE_START", case_start)
+        patch.setattr(tasks, "CASE_LAST_SELF_INJECTION", last)
 
         loading = [d.date() for d in regimens.build_schedule(
             [regimens.phase("uk-bnf-load")], loading_start, days=10_000)["date"]]
-        assert checks.check("03-loading-count", len(loading)).correct
-        assert not checks.check("03-loading-count", len(loading) + 1).correct
-        assert checks.check("03-loading-dates", loading).correct
-        assert not checks.check("03-loading-dates", _shift(loading)).correct
+        assert checks.check_answer("03-loading-count", len(loading)).correct
+        assert not checks.check_answer("03-loading-count", len(loading) + 1).correct
+        assert checks.check_answer("03-loading-dates", loading).correct
+        assert not checks.check_answer("03-loading-dates", _shift(loading)).correct
 
         anniversary = schedule.add(case_start, 1, "year")
         year = regimens.build_schedule(
@@ -313,23 +314,23 @@ def test_every_exercise_date_answer_is_the_engines_schedule(loading_start, case_
             days=(anniversary - case_start).days)
         maint = [d.date() for d in year.loc[year["regimen_id"] == "uk-cks-maint", "date"]]
         assert maint and all(d < anniversary for d in maint)
-        assert checks.check("07-maintenance-dates", maint).correct
-        assert not checks.check("07-maintenance-dates", _shift(maint)).correct
-        assert not checks.check("07-maintenance-dates", maint[:-1]).correct
-        assert checks.check("07-year-ampoules", len(year)).correct
-        assert not checks.check("07-year-ampoules", len(year) + 1).correct
+        assert checks.check_answer("07-maintenance-dates", maint).correct
+        assert not checks.check_answer("07-maintenance-dates", _shift(maint)).correct
+        assert not checks.check_answer("07-maintenance-dates", maint[:-1]).correct
+        assert checks.check_answer("07-year-ampoules", len(year)).correct
+        assert not checks.check_answer("07-year-ampoules", len(year) + 1).correct
 
         due = regimens.build_schedule([regimens.phase("uk-southmead-self")], last,
                                       days=200)["date"].iloc[1].date()
-        assert checks.check("07-next-due", due).correct
-        assert not checks.check("07-next-due", due + dt.timedelta(days=1)).correct
+        assert checks.check_answer("07-next-due", due).correct
+        assert not checks.check_answer("07-next-due", due + dt.timedelta(days=1)).correct
 
 
 def test_scenario_starts_are_mondays_as_the_exercise_text_says():
     # The exercise text says the practice books Mondays, Wednesdays and Fridays; with the
     # engine's convention that holds only while the scenarios start on a Monday.
-    for start in (exercise_tasks.LOADING_START, exercise_tasks.CASE_START):
-        days = {d.strftime("%a") for d in exercise_tasks.loading_dates("uk-bnf-load", start)}
+    for start in (tasks.LOADING_START, tasks.CASE_START):
+        days = {d.strftime("%a") for d in tasks.loading_dates("uk-bnf-load", start)}
         assert days == {"Mon", "Wed", "Fri"}
 
 
@@ -351,7 +352,7 @@ def test_a_span_with_no_start_date_uses_the_same_calendar_month():
                           - schedule.REFERENCE_START).days
     assert schedule.span_days(48, "hour") == 2.0
     assert schedule.span_days(8, "week") == 56.0
-    from b12course import trajectories
+    from b12course.clinical import trajectories
 
     window = trajectories._days("indices-normal")  # "0 to 2 months" in response_timeline.csv
     assert window.high == two_months

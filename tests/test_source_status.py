@@ -10,9 +10,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from b12course import cli, data, references, regimens
-from b12course.paths import data_dir, repo_path
+from b12course import cli
+from b12course.clinical import regimens
 from b12course.quiz import model
+from b12course.show import citations
+from b12course.sources import data, references
+from b12course.sources.paths import data_dir, repo_path
 
 WEAK = ("superseded", "draft")
 
@@ -264,7 +267,7 @@ def test_reference_list_labels_status_after_the_citation():
 def test_show_for_notebook_labels_every_non_current_source(monkeypatch):
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj.data))
-    references.show_for_notebook("02_diagnosis_and_labs")
+    citations.show_for_notebook("02_diagnosis_and_labs")
     lines = shown[0].splitlines()
     keys = references.cited_in_notebook("02_diagnosis_and_labs")
     assert len(lines) == len(keys)

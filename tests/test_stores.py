@@ -5,9 +5,10 @@ import math
 import pandas as pd
 import pytest
 
-from b12course import data, regimens, stores
-
 # row_id -> retained percent DERIVED from the reported urinary loss (digest 3.10)
+from b12course.clinical import regimens, stores
+from b12course.sources import data
+
 RETAINED = {
     "scand1964-cn-1mg": 20, "scand1964-oh-1mg": 75,
     "blood1961-oh-500": 84, "blood1961-oh-1000": 73,

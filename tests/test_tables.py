@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from b12course.tables import readable
+from b12course.show.tables import readable
 
 
 def test_table_shows_symbols_as_text_and_numbers_plainly():

@@ -4,9 +4,10 @@ import math
 
 import pytest
 
-from b12course import data, technique
-
 # row_id -> (sex, kg band, lb band, length inches min-max, gauge, angle), digest section 4.2.
+from b12course.clinical import technique
+from b12course.sources import data
+
 PINNED = {
     "deltoid-under-60kg": ("any", (None, 60), (None, 130), (0.625, 1), (22, 25), 90),
     "deltoid-60-70kg": ("any", (60, 70), (130, 152), (1, 1), (22, 25), 90),

@@ -5,8 +5,10 @@ import shutil
 import pandas as pd
 import pytest
 
-from b12course import references, trajectories
-from b12course.paths import data_dir
+from b12course.clinical import trajectories
+from b12course.show import response_figures
+from b12course.sources import references
+from b12course.sources.paths import data_dir
 
 RESPONDERS = ["expected", "iron_deficiency_unmasked"]
 
@@ -28,7 +30,7 @@ def _patients(frame, *patterns):
 def test_regenerating_gives_the_committed_file():
     committed = (data_dir() / trajectories.FILENAME).read_text(encoding="utf-8")
     assert trajectories.to_csv_text(trajectories.generate()) == committed, (
-        "data/synthetic_trajectories.csv is stale: run `python -m b12course.trajectories`")
+        "data/synthetic_trajectories.csv is stale: run `python -m b12course.clinical.trajectories`")
 
 
 def test_same_seed_same_data_other_seed_other_data():
@@ -160,7 +162,7 @@ def test_timeline_table_and_figure_cite_their_sources():
     assert not table.empty
     for source in table["source"]:
         assert references.unresolved(source) == []
-    fig, caption, alt = trajectories.timeline_figure()
+    fig, caption, alt = response_figures.response_timeline_figure()
     assert caption and "HOFFBRAND" in alt
     import matplotlib.pyplot as plt
     plt.close(fig)

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from b12course import references, units
-from b12course.units import Quantity, convert, parse_number, parse_quantity
+from b12course.sources import references, units
+from b12course.sources.units import Quantity, convert, parse_number, parse_quantity
 
 
 @pytest.mark.parametrize(

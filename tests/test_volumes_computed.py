@@ -29,8 +29,9 @@ from pathlib import Path
 
 import pytest
 
-from b12course import data, products, units
-from b12course.paths import REPO_ROOT, data_dir
+from b12course.clinical import products
+from b12course.sources import data, units
+from b12course.sources.paths import REPO_ROOT, data_dir
 
 NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb")) + sorted(
     (REPO_ROOT / "solutions").glob("*.ipynb")) + sorted((REPO_ROOT / "exercises").glob("*.ipynb"))

@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from b12course import labs, units
-from b12course.widgets import lab_interpreter as li
+from b12course.clinical import labs
+from b12course.show.widgets import lab_interpreter as li
+from b12course.sources import units
 
 BAD_INPUTS = ["abc", "-5", "", "   ", "1e999", "180 mg", "180 kg", "nan", "inf", "0",
               "25 nmol/L", "1,00", "<b>250</b>", "2" * 60, "-5 ng/L"]

@@ -4,8 +4,10 @@ import html
 
 import pytest
 
-from b12course import technique, units
-from b12course.widgets import needle_selector as ns
+from b12course.clinical import technique
+from b12course.show import needle_figures
+from b12course.show.widgets import needle_selector as ns
+from b12course.sources import units
 
 
 @pytest.fixture()
@@ -121,15 +123,15 @@ def test_parse_weight_accepts_kg_lb_and_bare_numbers():
 def test_figures_and_alt_text_come_from_the_tables():
     table = technique.needle_table()
     deltoid = table[(table["guide"] == technique.CDC_GUIDE) & (table["site"] == "deltoid")]
-    fig = ns.needle_length_figure()
+    fig = needle_figures.needle_length_figure()
     assert len(fig.axes[0].get_yticklabels()) == len(deltoid)
-    alt = ns.needle_length_alt()
+    alt = needle_figures.needle_length_alt()
     for row in deltoid.itertuples():
         assert f"{row.length_max_mm:.3g}" in alt
     volumes = technique.site_volumes()
-    assert len(ns.site_volume_figure().axes[0].get_yticklabels()) == len(volumes)
+    assert len(needle_figures.site_volume_figure().axes[0].get_yticklabels()) == len(volumes)
     for source in volumes["source"]:
-        assert source in ns.site_volume_alt()
+        assert source in needle_figures.site_volume_alt()
 
 
 def test_other_guides_show_the_uk_self_injection_rows():

@@ -7,8 +7,10 @@ import itertools
 import pandas as pd
 import pytest
 
-from b12course import references, regimens
-from b12course.widgets import regimen_explorer as rx
+from b12course.clinical import regimens
+from b12course.show import dose_timeline
+from b12course.show.widgets import regimen_explorer as rx
+from b12course.sources import references
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +56,7 @@ def test_every_combination_shows_the_first_cited_dose_and_resolving_sources(
     else:
         first = expected.iloc[0]
         assert f"{first.dose_mcg:g} micrograms" in parts.table.value
-    assert html.escape(rx.timeline_alt(expected), quote=True) in parts.figure.value
+    assert html.escape(dose_timeline.timeline_alt(expected), quote=True) in parts.figure.value
     keys = regimens.recommend(cause, neurological, region).sources
     assert keys and not references.unresolved(keys)
     for key in keys:
@@ -132,7 +134,7 @@ def test_an_unexpected_error_never_reaches_the_student(monkeypatch):
 def test_alt_text_counts_the_doses_of_each_phase():
     schedule = regimens.recommend("autoimmune_gastritis", False, "UK").schedule(
         dt.date(2025, 1, 6), days=200)
-    alt = rx.timeline_alt(schedule)
+    alt = dose_timeline.timeline_alt(schedule)
     for phase, rows in schedule.groupby("phase"):
         assert f"{len(rows)} {phase} doses" in alt
 
@@ -140,18 +142,18 @@ def test_alt_text_counts_the_doses_of_each_phase():
 def test_empty_schedule_is_explained_not_drawn_as_an_error():
     empty = pd.DataFrame(columns=["date", "dose_mcg", "product", "route", "phase"])
     assert "No doses" in rx.schedule_html(empty)
-    assert "empty" in rx.timeline_alt(empty)
-    fig = rx.timeline_figure(empty)
+    assert "empty" in dose_timeline.timeline_alt(empty)
+    fig = dose_timeline.timeline_figure(empty)
     assert fig.axes
 
 
 def test_compare_figure_draws_one_panel_per_regimen():
     plans = {"UK": regimens.recommend("autoimmune_gastritis", False, "UK"),
              "US": regimens.recommend("autoimmune_gastritis", False, "US")}
-    fig = rx.compare_figure(plans, days=120)
+    fig = dose_timeline.compare_figure(plans, days=120)
     assert [ax.get_title(loc="left") for ax in fig.axes] == ["UK", "US"]
     with pytest.raises(ValueError):
-        rx.compare_figure({})
+        dose_timeline.compare_figure({})
 
 
 @pytest.mark.parametrize(("cause", "neurological", "region"),

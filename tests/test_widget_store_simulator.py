@@ -2,8 +2,10 @@
 
 import pytest
 
-from b12course import data, stores
-from b12course.widgets import store_simulator as ss
+from b12course.clinical import stores
+from b12course.show import store_figures
+from b12course.show.widgets import store_simulator as ss
+from b12course.sources import data
 
 
 @pytest.fixture()
@@ -105,9 +107,9 @@ def test_retention_figure_has_one_bar_per_study_and_dose():
     frame = stores.retention_table()
     frame = frame[frame["substance"].isin(["hydroxocobalamin", "cyanocobalamin"])
                   & frame["dose_max"].isna()]
-    fig = ss.retention_figure()
+    fig = store_figures.retention_figure()
     assert len(fig.axes[0].patches) == len(frame)
-    alt = ss.retention_alt()
+    alt = store_figures.retention_alt()
     assert "hydroxocobalamin" in alt and "cyanocobalamin" in alt
 
 
@@ -122,8 +124,7 @@ def _regimen_row_with(amount, unit):
 @pytest.mark.parametrize("days", [days for _label, days in ss.YEARS])
 def test_dose_days_are_the_engines_for_the_same_regimen_row(days):
     # the engine's window is end-exclusive: "every 3 months" over 365 days is 4 doses, not 5
-    from b12course import regimens
-    from b12course.clinical import schedule
+    from b12course.clinical import regimens, schedule
 
     product = ss.product_options()[0][1]
     start = ss.store_options()[0][1]

@@ -3,9 +3,9 @@
 import ipywidgets as widgets
 import pytest
 
-from b12course import trajectories
-from b12course.widgets import trajectory_explorer as module
-from b12course.widgets.trajectory_explorer import trajectory_explorer
+from b12course.clinical import trajectories
+from b12course.show.widgets import trajectory_explorer as module
+from b12course.show.widgets.trajectory_explorer import trajectory_explorer
 
 PNG = b"\x89PNG"
 
