@@ -138,7 +138,6 @@ def test_the_band_chart_gives_not_stated_bands_their_own_look():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from b12course.clinical import diagnosis
 
     fig = lab_figures.bands_figure("total_b12")
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
