@@ -77,7 +77,8 @@ def lab(extra: list[str]) -> None:
 
 def count_notebooks(python: Path) -> dict[str, int]:
     code = (
-        "import json,sys; from pathlib import Path; from b12course.hygiene import find_notebooks;"
+        "import json,sys; from pathlib import Path;"
+        "from b12course.sources.hygiene import find_notebooks;"
         "print(json.dumps({f: len(find_notebooks([Path(f)])) for f in sys.argv[1:]}))"
     )
     out = subprocess.run(

@@ -48,10 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["B12COURSE_PROGRESS"] = str(folder / "progress.json")
     try:
         from b12course.quiz.model import load_all
-        from b12course.quiz.progress import Progress
+        from b12course.quiz.progress import QuizProgress
         from b12course.quiz.widgets import CaseView, QuestionView
 
-        store = Progress()
+        store = QuizProgress()
         timings: dict[str, list[float]] = {}
         banks = load_all()
         for bank in banks.values():

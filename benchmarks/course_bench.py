@@ -26,7 +26,7 @@ OUT = ROOT / "artifacts" / "benchmarks"
 
 
 def _notebooks() -> list[Path]:
-    from b12course.hygiene import find_notebooks
+    from b12course.sources.hygiene import find_notebooks
 
     return find_notebooks([ROOT / f for f in FOLDERS])
 
@@ -166,11 +166,11 @@ def explorer_latency(factory_path: str, rounds: int) -> tuple[float, float, int]
 
 
 EXPLORERS = {
-    "regimen explorer": "b12course.widgets.regimen_explorer.regimen_explorer",
-    "store simulator": "b12course.widgets.store_simulator.store_simulator",
-    "lab interpreter": "b12course.widgets.lab_interpreter.lab_interpreter",
-    "needle selector": "b12course.widgets.needle_selector.needle_selector",
-    "trajectory explorer": "b12course.widgets.trajectory_explorer.trajectory_explorer",
+    "regimen explorer": "b12course.show.widgets.regimen_explorer.regimen_explorer",
+    "store simulator": "b12course.show.widgets.store_simulator.store_simulator",
+    "lab interpreter": "b12course.show.widgets.lab_interpreter.lab_interpreter",
+    "needle selector": "b12course.show.widgets.needle_selector.needle_selector",
+    "trajectory explorer": "b12course.show.widgets.trajectory_explorer.trajectory_explorer",
 }
 
 

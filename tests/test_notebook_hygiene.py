@@ -6,8 +6,8 @@ import sys
 import nbformat
 import pytest
 
-from b12course import hygiene
-from b12course.paths import REPO_ROOT
+from b12course.sources import hygiene
+from b12course.sources.paths import REPO_ROOT
 
 FOLDERS = [REPO_ROOT / f for f in ("notebooks", "exercises", "solutions")]
 NOTEBOOKS = hygiene.find_notebooks(FOLDERS)

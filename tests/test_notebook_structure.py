@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from b12course import coursemap, references
-from b12course.paths import REPO_ROOT, data_dir
+from b12course.sources import coursemap, references
+from b12course.sources.paths import REPO_ROOT, data_dir
 
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 COURSE = sorted(p for p in NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
@@ -83,7 +83,7 @@ def test_sections_in_template_order(path):
 @pytest.mark.parametrize("path", COURSE, **ids)
 def test_references_are_rendered_not_typed_and_all_resolve(path):
     name = path.stem
-    assert f'references.show_for_notebook("{name}")' in _code(path)[-1]
+    assert f'citations.show_for_notebook("{name}")' in _code(path)[-1]
     cited = references.cited_in_notebook(name)
     assert cited, f"{path.name} cites no sources"
     assert references.unresolved(cited) == []

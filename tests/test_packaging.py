@@ -5,7 +5,7 @@ import tomllib
 
 import yaml
 
-from b12course.paths import REPO_ROOT
+from b12course.sources.paths import REPO_ROOT
 
 NAME = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$")
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from b12course import coursemap, quiz, references
-from b12course.paths import REPO_ROOT
+from b12course import quiz
+from b12course.sources import coursemap, references
+from b12course.sources.paths import REPO_ROOT
 
 
 def practice_quiz():

@@ -10,14 +10,14 @@ from b12course.fast_imports import skip_iri_grammar
 
 skip_iri_grammar()  # the CLI reads notebooks: skip 0.85 s of unused imports first
 
-from b12course import hygiene  # noqa: E402
-from b12course.paths import repo_path  # noqa: E402
+from b12course.sources import hygiene  # noqa: E402
+from b12course.sources.paths import repo_path  # noqa: E402
 
 
 def _check_notebooks(args: argparse.Namespace) -> int:
     folders = [Path(f) for f in args.folders] or [repo_path(f) for f in
                                                   ("notebooks", "exercises", "solutions")]
-    messages = hygiene.check(folders)
+    messages = hygiene.notebook_hygiene_problems(folders)
     for message in messages:
         print(message)
     print("notebooks clean" if not messages else f"{len(messages)} problem(s)")
@@ -25,14 +25,14 @@ def _check_notebooks(args: argparse.Namespace) -> int:
 
 
 def _course_map(_args: argparse.Namespace) -> int:
-    from b12course import coursemap
+    from b12course.sources import coursemap
 
     print(coursemap.markdown(link_prefix="notebooks/"))
     return 0
 
 
 def _exercises(args: argparse.Namespace) -> int:
-    from b12course import exercises
+    from b12course.exercises import build
 
     src = Path(args.solutions) if args.solutions else None
     out = Path(args.out) if args.out else None
@@ -46,12 +46,12 @@ def _exercises(args: argparse.Namespace) -> int:
         print(f"{len(made)} generated (fake) student folders in {out}")
         return 0
     if args.check:
-        messages = exercises.check(src, out)
+        messages = build.stale_exercises(src, out)
         for message in messages:
             print(message)
         print("exercises up to date" if not messages else f"{len(messages)} problem(s)")
         return 1 if messages else 0
-    print(exercises.describe(exercises.build(src, out)))
+    print(build.describe(build.build(src, out)))
     return 0
 
 
@@ -74,7 +74,7 @@ def _progress(args: argparse.Namespace) -> int:
 
 
 def _sources(args: argparse.Namespace) -> int:
-    from b12course import references
+    from b12course.sources import references
 
     status, older = args.status, args.older_than
     if status is not None and status not in references.STATUSES:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from b12course.paths import REPO_ROOT
+from b12course.sources.paths import REPO_ROOT
 
 CHROMIUM = Path(os.environ.get("B12COURSE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = [

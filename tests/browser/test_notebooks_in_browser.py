@@ -17,8 +17,8 @@ try:
 except ImportError:  # the fixtures then skip (or, in CI, fail) with the reason
     expect = None
 
-from b12course import coursemap
-from b12course.paths import REPO_ROOT
+from b12course.sources import coursemap
+from b12course.sources.paths import REPO_ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -137,7 +137,7 @@ def _open_and_find(run_notebook, name: str, needle: str):
 
 def test_start_quiz_marks_wrong_then_right_and_the_score_moves(lab_server, run_notebook):
     from b12course.quiz import load_bank
-    from b12course.quiz.grading import HEADLINES
+    from b12course.quiz.scoring import HEADLINES
     from b12course.quiz.widgets import plain
 
     slug = START.removesuffix(".ipynb")
@@ -219,8 +219,8 @@ def test_lab_interpreter_gives_a_friendly_message_for_a_bad_value(lab_server, ru
 def test_regimen_explorer_redraws_figure_and_table_for_another_cause(lab_server, run_notebook):
     name = REGIMENS
     _require_notebook(lab_server, name)
-    from b12course import regimens
-    from b12course.widgets.regimen_explorer import cause_label
+    from b12course.clinical import regimens
+    from b12course.show.widgets.regimen_explorer import cause_label
 
     notebook, index, cell, where = _open_and_find(run_notebook, name, "regimen_explorer(")
     cause = cell.locator(".widget-dropdown", has_text="Cause:").locator("select")

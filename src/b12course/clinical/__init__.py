@@ -1,1 +1,5 @@
-"""Pure clinical logic (no plotting, no widgets); ``schedule`` is the one dose-date engine."""
+"""Pure clinical logic from the cited tables (no plotting, no widgets, no display).
+
+``schedule`` is the one dose-date engine; regimens, labs, diagnosis, technique, products, stores,
+trajectories, physiology and pitfalls compute the course's clinical facts.
+"""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import nbformat
 
-from b12course import exercises
+from b12course.exercises import build
 
 
 @dataclass
@@ -41,15 +41,15 @@ def grade_ids(notebook) -> list[str]:
     """The grade_ids present in a notebook, in order."""
     found = []
     for cell in notebook.get("cells", []):
-        meta = exercises.nbgrader_meta(cell) if isinstance(cell, dict) else {}
+        meta = build.nbgrader_meta(cell) if isinstance(cell, dict) else {}
         gid = meta.get("grade_id")
         if isinstance(gid, str) and gid:
             found.append(gid)
     return found
 
 
-_TAMPERING = re.compile(r"\b(checks|exercise_tasks|TASKS)\s*\.\s*\w+\s*=(?!=)|"
-                        r"setattr\(\s*(checks|exercise_tasks)|\bTASKS\s*\[|sys\.modules")
+_TAMPERING = re.compile(r"\b(checks|exercise_tasks|tasks|compare|TASKS)\s*\.\s*\w+\s*=(?!=)|"
+                        r"setattr\(\s*(checks|exercise_tasks|tasks|compare)|\bTASKS\s*\[|sys\.modules")
 
 
 def tampers(source: str) -> bool:
@@ -66,7 +66,7 @@ def _source(cell) -> str:
 
 def assemble(solution, student) -> Plan:
     """Merge a solution notebook (instructor) with a student's notebook into a Plan."""
-    exercise = exercises.make_exercise(solution)
+    exercise = build.make_exercise(solution)
     known = set(grade_ids(solution))
     student_cells: dict[str, dict] = {}
     extras: dict[str | None, list[str]] = {}
@@ -76,7 +76,7 @@ def assemble(solution, student) -> Plan:
     for cell in student.get("cells", []):
         if not isinstance(cell, dict):
             continue
-        gid = exercises.nbgrader_meta(cell).get("grade_id")
+        gid = build.nbgrader_meta(cell).get("grade_id")
         if isinstance(gid, str) and gid in known:
             if gid not in student_cells:
                 student_cells[gid] = cell
@@ -107,7 +107,7 @@ def assemble(solution, student) -> Plan:
         return index
 
     for sol_cell, ex_cell in zip(solution.cells, exercise.cells, strict=True):
-        meta = exercises.nbgrader_meta(sol_cell)
+        meta = build.nbgrader_meta(sol_cell)
         gid = meta.get("grade_id")
         is_answer = bool(meta.get("solution"))
         if is_answer and not first_answer_seen:

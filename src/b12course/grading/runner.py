@@ -21,11 +21,11 @@ from pathlib import Path
 
 import nbformat
 
-from b12course import exercises
-from b12course.fileio import write_atomic
+from b12course.exercises import build
 from b12course.grading import discover, report, worker
 from b12course.grading.options import DEFAULT_OUTPUT_LIMIT_MB, DEFAULT_TIMEOUT
 from b12course.grading.worker import Row
+from b12course.sources.fileio import write_atomic
 
 MAX_FILE_MB = 20
 _PROBLEM_MESSAGES = {
@@ -45,7 +45,7 @@ class GradeResult:
     text: str
 
 
-class Progress:
+class BatchProgress:
     """A one-line progress display: done / total, failures so far, time left."""
 
     def __init__(self, total: int, stream=None):
@@ -135,8 +135,8 @@ def grade(submissions: list[Path], out: Path, *, jobs: int = 1,
         raise ValueError(f"--jobs must be 1 or more, not {jobs}")
     if timeout <= 0:
         raise ValueError(f"--timeout must be a positive number of seconds, not {timeout:g}")
-    solutions = Path(solutions or exercises.solutions_dir()).resolve()
-    specs = {p.stem: nbformat.read(p, as_version=4) for p in exercises.solution_paths(solutions)}
+    solutions = Path(solutions or build.solutions_dir()).resolve()
+    specs = {p.stem: nbformat.read(p, as_version=4) for p in build.solution_paths(solutions)}
     if not specs:
         raise ValueError(f"no solution notebooks (*_exercises.ipynb) in {solutions}")
     subs = discover.discover([Path(p) for p in submissions], set(specs))
@@ -147,7 +147,7 @@ def grade(submissions: list[Path], out: Path, *, jobs: int = 1,
             rows.extend(_fallback(sub, None, sub.problem, _PROBLEM_MESSAGES[sub.problem]))
         else:
             to_grade.append(sub)
-    meter = Progress(len(to_grade), progress)
+    meter = BatchProgress(len(to_grade), progress)
     limit = int(output_limit_mb * 1_000_000)
     with tempfile.TemporaryDirectory(prefix="b12grade-") as tmp, \
             ThreadPoolExecutor(max_workers=jobs) as pool:

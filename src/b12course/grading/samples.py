@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 
-from b12course import exercises
+from b12course.exercises import build
 
 HONEST = ("correct", "untouched", "partly-wrong")
 HOSTILE = ("endless-loop", "exception", "os-exit", "corrupt-json", "wrong-notebook",
@@ -20,7 +20,7 @@ HOSTILE = ("endless-loop", "exception", "os-exit", "corrupt-json", "wrong-notebo
 
 
 def _answer_cells(nb) -> list:
-    return [c for c in nb.cells if c.cell_type == "code" and exercises.nbgrader_meta(c).get(
+    return [c for c in nb.cells if c.cell_type == "code" and build.nbgrader_meta(c).get(
         "solution")]
 
 
@@ -32,7 +32,7 @@ def _replace_first_answer(nb, source: str):
 
 def submission(kind: str, solution, other_solution=None):
     """The notebook (or raw text, or None) a student of this kind hands in."""
-    exercise = exercises.make_exercise(solution)
+    exercise = build.make_exercise(solution)
     if kind == "correct":
         return solution
     if kind == "untouched":
@@ -57,9 +57,9 @@ def submission(kind: str, solution, other_solution=None):
 
 def make_class(folder: Path, solutions_dir: Path | None = None, *, n: int = 12,
                kinds: tuple[str, ...] = HONEST + HOSTILE) -> list[Path]:
-    """Write n student folders (student01, ...) cycling through the kinds and exercises."""
+    """Write n student folders (student01, ...) cycling through the kinds and build."""
     folder = Path(folder)
-    paths = exercises.solution_paths(solutions_dir)
+    paths = build.solution_paths(solutions_dir)
     if not paths:
         raise ValueError("no solution notebooks to make submissions from")
     solutions = [nbformat.read(p, as_version=4) for p in paths]

@@ -20,7 +20,7 @@ skip_iri_grammar()  # one fresh process per submission: skip 0.85 s of unused im
 
 import nbformat  # noqa: E402
 
-from b12course import exercises  # noqa: E402
+from b12course.exercises import build  # noqa: E402
 from b12course.grading import assemble  # noqa: E402
 
 PASS, FAIL, ERROR, TIMEOUT, DIED = "pass", "fail", "error", "timeout", "kernel-died"
@@ -63,13 +63,13 @@ def clean_message(text: str) -> str:
 def solution_specs(solutions: Path) -> dict[str, object]:
     """Every solution notebook by exercise name (file stem)."""
     return {path.stem: nbformat.read(path, as_version=4)
-            for path in exercises.solution_paths(solutions)}
+            for path in build.solution_paths(solutions)}
 
 
 def rows_for_all(student: str, exercise: str, solution, status: str, message: str) -> list[Row]:
     """The same outcome for every task of an exercise (e.g. corrupt JSON)."""
     return [Row(student, exercise, t.grade_id, 0.0, t.points, status, clean_message(message),
-                t.index, t.manual) for t in exercises.tasks(solution)]
+                t.index, t.manual) for t in build.tasks(solution)]
 
 
 def read_notebook(path: Path):
@@ -179,7 +179,7 @@ def analyse(student: str, exercise: str, solution, plan: assemble.Plan, stopped,
     if plan.unknown_ids:
         notes.append("unknown grade_id(s): " + ", ".join(sorted(plan.unknown_ids)))
     note = f" ({'; '.join(notes)})" if notes else ""
-    for task in exercises.tasks(solution):
+    for task in build.tasks(solution):
         gid, index = task.grade_id, plan.index_of[task.grade_id]
         answers = plan.answers_for.get(gid, [])
         missing = [a for a in answers if a in plan.missing]
@@ -208,7 +208,7 @@ def _manual(cell, missing_reason) -> tuple[str, float, str]:
     if missing_reason:
         return MISSING, 0.0, missing_reason
     text = cell.source.strip()
-    if not text or text == exercises.MARKDOWN_PLACEHOLDER:
+    if not text or text == build.MARKDOWN_PLACEHOLDER:
         return MANUAL, 0.0, "not answered"
     keys = sorted(set(re.findall(r"\[([A-Z0-9][A-Z0-9-]+(?:;\s*[A-Z0-9][A-Z0-9-]+)*)\]", text)))
     cited = sorted({k.strip() for group in keys for k in group.split(";")})

@@ -6,8 +6,8 @@ check); instructors add questions by editing the JSON bank, not code (see data/R
 
 from __future__ import annotations
 
-from b12course.quiz.grading import Result, grade
 from b12course.quiz.model import Bank, BankError, Question, bank_names, load_all, load_bank
+from b12course.quiz.scoring import Result, grade
 
 
 def show(name: str, ids=None):

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from b12course.paths import REPO_ROOT, data_dir
+from b12course.sources.paths import REPO_ROOT, data_dir
 
 TYPES = ("multiple_choice", "many_choice", "numeric", "order", "case")
 COMMON_FIELDS = ("id", "type", "question", "source", "explanation")
@@ -224,7 +224,7 @@ class _Checker:
         return Question(id=qid, type=qtype, bank=self.notebook, **common, **built)
 
     def sources(self, source: str, qid: str) -> None:
-        from b12course import references
+        from b12course.sources import references
 
         missing = references.unresolved(source)
         if missing:
@@ -271,7 +271,7 @@ class _Checker:
         return {"choices": choices}
 
     def numeric(self, item: dict, qid: str) -> dict:
-        from b12course import units
+        from b12course.sources import units
 
         answers = []
         for n, answer in enumerate(self._answers(item, qid, 1), start=1):

@@ -17,7 +17,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from b12course.fileio import write_atomic
+from b12course.sources.fileio import write_atomic
 
 ENV_VAR = "B12COURSE_PROGRESS"
 FORMAT = "b12course-quiz-progress"
@@ -61,7 +61,7 @@ def _valid(data) -> bool:
     return True
 
 
-class Progress:
+class QuizProgress:
     """One student's saved attempts; reading never writes, ``record`` saves atomically."""
 
     def __init__(self, path: Path | str | None = None):
@@ -159,7 +159,7 @@ def summary(records: dict, banks=None) -> dict:
 def export_progress(dest, banks=None, source: Path | str | None = None, student: str = "") -> Path:
     """Write progress for an instructor: CSV if ``dest`` ends in .csv, else JSON. Returns dest."""
     dest = Path(dest).expanduser()
-    store = Progress(source)
+    store = QuizProgress(source)
     records = store.data["questions"]
     if banks:
         records = {k: v for k, v in records.items() if v.get("bank") in banks}

@@ -14,10 +14,10 @@ import zlib
 
 import ipywidgets as widgets
 
-from b12course.quiz.grading import Result, grade
 from b12course.quiz.model import Question, load_bank
-from b12course.quiz.progress import Progress
-from b12course.widgets.look import Look
+from b12course.quiz.progress import QuizProgress
+from b12course.quiz.scoring import Result, grade
+from b12course.show.widgets.look import Look
 
 PLACEHOLDER = "(choose a step)"
 #: Let long option labels wrap instead of overlapping (ipywidgets gives each a fixed height).
@@ -49,7 +49,7 @@ def shuffled_order(question: Question) -> list[int]:
 
 def citation_html(source: str) -> str:
     """'KEY1; KEY2' -> the full citations as HTML; unknown keys are shown, never raised."""
-    from b12course import references
+    from b12course.sources import references
 
     items = []
     for key in references.split_keys(source):
@@ -98,7 +98,7 @@ def _saved_text(record: dict | None) -> str:
 class QuestionView(widgets.VBox):
     """One question: its input control(s), Check, Try again, feedback and saved progress."""
 
-    def __init__(self, question: Question, store: Progress, label: str = "",
+    def __init__(self, question: Question, store: QuizProgress, label: str = "",
                  on_result=None, on_notice=None, look: Look | None = None):
         self.question = question
         self.store = store
@@ -236,7 +236,7 @@ class QuestionView(widgets.VBox):
 class CaseView(widgets.VBox):
     """A case: the stem, then its parts one after another (the next opens after an attempt)."""
 
-    def __init__(self, question: Question, store: Progress, label: str = "",
+    def __init__(self, question: Question, store: QuizProgress, label: str = "",
                  on_result=None, on_notice=None, look: Look | None = None):
         self.question = question
         look = look or Look()
@@ -278,7 +278,7 @@ class CaseView(widgets.VBox):
 class QuizView(widgets.VBox):
     """Several questions with a running score summary and any progress notice."""
 
-    def __init__(self, title: str, questions: list[Question], store: Progress):
+    def __init__(self, title: str, questions: list[Question], store: QuizProgress):
         self.store = store
         look = Look()
         self.notice = look.html_widget(store.notice)
@@ -318,9 +318,9 @@ class QuizView(widgets.VBox):
                             f"{len(attempted)} attempted · {first} right first time")
 
 
-def quiz(name: str, ids=None, progress: Progress | None = None) -> QuizView:
+def quiz(name: str, ids=None, progress: QuizProgress | None = None) -> QuizView:
     """Build the widget for a bank (all questions) or for the listed ids, in the order given."""
     bank = load_bank(name)
     questions = bank.select(ids)
     title = bank.title if ids is None else "Check your understanding"
-    return QuizView(title, questions, progress or Progress())
+    return QuizView(title, questions, progress or QuizProgress())

@@ -1,0 +1,217 @@
+"""Interpret B12-related lab results against cited schemes (NICE NG239, BSH/CKS, local labs).
+
+Each scheme is a set of bands in ``data/lab_thresholds.csv``. A result is converted into the
+scheme's unit (via ``sources.units``), placed in the band whose bounds contain it, and returned
+with the scheme's own wording, a plain-English explanation and the source keys.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+ANALYTES = {
+    "total_b12": "total (serum) B12",
+    "active_b12": "active B12 (holotranscobalamin)",
+    "mma": "methylmalonic acid (MMA)",
+    "homocysteine": "homocysteine",
+    "mcv": "mean cell volume (MCV)",
+}
+DEFAULT_SCHEME = "NICE-NG239"
+# Molar units that are SI prefixes of each other (exact, not clinical numbers).
+_MOLAR = {"umol/L": 1.0, "µmol/L": 1.0, "micromol/L": 1.0, "nmol/L": 0.001}
+
+_EXPLAIN = {
+    "deficient": "This is below the scheme's lower cut-off, where it treats B12 deficiency as "
+                 "confirmed or likely.",
+    "indeterminate": "This is in the scheme's grey zone: deficiency is neither confirmed nor "
+                     "excluded, so symptoms, risk factors and further tests decide.",
+    "unlikely": "This is above the scheme's cut-off, where it treats deficiency as unlikely. A "
+                "number never overrides a strong clinical picture.",
+    "normal": "This is inside the range the source calls normal.",
+    "raised": "This is above the level the source calls normal, which supports (but does not by "
+              "itself prove) B12 deficiency.",
+    "not stated": "The source gives this band (or only a cut-off or a range) but does not say "
+                  "what a result here means for deficiency, so the course gives no "
+                  "interpretation: symptoms, risk factors and further tests decide.",
+    "unclassified": "The source gives no band for this value.",
+}
+# A scheme whose source has been superseded carries this mark in its name (lab_thresholds.csv).
+HISTORICAL = "(historical)"
+
+
+@dataclass(frozen=True)
+class LabResult:
+    """One interpreted result: category, the scheme's own band wording, why, and the source."""
+
+    analyte: str
+    value: float
+    unit: str
+    scheme: str
+    value_in_scheme_unit: float
+    scheme_unit: str
+    category: str
+    band: str
+    explanation: str
+    source: str
+    notes: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.value:g} {self.unit}: {self.band} ({self.category}) [{self.source}]"
+
+
+def _table():
+    from b12course.sources import data
+
+    return data.load("lab_thresholds")
+
+
+def schemes(analyte: str = "total_b12") -> list[str]:
+    """The schemes that give bands for an analyte, in table order (NICE first where present)."""
+    _check_analyte(analyte)
+    frame = _table()
+    return list(dict.fromkeys(frame.loc[frame["analyte"] == analyte, "scheme"]))
+
+
+def is_historical(scheme: str) -> bool:
+    """True for a scheme kept only for comparison because its source has been superseded."""
+    return str(scheme).strip().endswith(HISTORICAL)
+
+
+def bands(analyte: str = "total_b12", scheme: str = DEFAULT_SCHEME):
+    """The rows of one scheme for one analyte (for display in notebooks)."""
+    _check_analyte(analyte)
+    frame = _table()
+    rows = frame[(frame["analyte"] == analyte) & (frame["scheme"] == scheme)]
+    if rows.empty:
+        raise ValueError(f"Unknown scheme {scheme!r} for {ANALYTES[analyte]}. Schemes: "
+                         f"{', '.join(schemes(analyte))}.")
+    return rows.reset_index(drop=True)
+
+
+def _check_analyte(analyte: str) -> None:
+    if analyte not in ANALYTES:
+        raise ValueError(f"Unknown test {analyte!r}. Accepted tests: {', '.join(ANALYTES)}.")
+
+
+def _to_unit(value: float, unit: str, target: str) -> float:
+    """Convert between B12 concentration units (units.py) or between molar prefixes."""
+    from b12course.sources import units
+
+    if unit == target:
+        return value
+    if unit in _MOLAR and target in _MOLAR:
+        return value * _MOLAR[unit] / _MOLAR[target]
+    try:
+        return units.convert(value, unit, target)
+    except (ValueError, KeyError):
+        raise ValueError(f"Cannot use unit {unit!r} for a result reported in {target}. "
+                         f"Accepted units: {', '.join(_accepted_units(target))}.") from None
+
+
+def _accepted_units(target: str) -> list[str]:
+    from b12course.sources import units
+
+    if target in _MOLAR:
+        return ["umol/L", "nmol/L"]
+    if target == "fL":
+        return ["fL"]
+    return units.accepted_units(units.dimension(target))
+
+
+def _canonical(unit: str, target: str) -> str:
+    from b12course.sources import units
+
+    if str(unit).strip() in _MOLAR or str(unit).strip() == "fL":
+        return str(unit).strip()
+    try:
+        return units.canonical_unit(unit)
+    except ValueError:
+        raise ValueError(f"Unknown unit {unit!r}. Accepted units for this test: "
+                         f"{', '.join(_accepted_units(target))}.") from None
+
+
+def _number(value) -> float:
+    from b12course.sources import units
+
+    if isinstance(value, str):
+        number = units.parse_number(value, allow_negative=True)
+    else:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{value!r} is not a number. Type the result as a number, "
+                             "e.g. 250.") from None
+    if math.isnan(number) or math.isinf(number):
+        raise ValueError(f"{value!r} is not a usable number. Type the result, e.g. 250.")
+    if number < 0:
+        raise ValueError(f"{value!r}: a lab result cannot be negative.")
+    return number
+
+
+def _contains(row, value: float) -> bool:
+    lower_ok = (row["lower_op"] == "" or
+                (value > row["lower"] if row["lower_op"] == ">" else value >= row["lower"]))
+    upper_ok = (row["upper_op"] == "" or
+                (value < row["upper"] if row["upper_op"] == "<" else value <= row["upper"]))
+    return lower_ok and upper_ok
+
+
+def interpret(analyte: str, value, unit: str | None = None,
+              scheme: str = DEFAULT_SCHEME) -> LabResult:
+    """Place a result in the band of ``scheme`` that contains it (see ``schemes(analyte)``)."""
+    rows = bands(analyte, scheme)
+    scheme_unit = rows["unit"].iloc[0]
+    unit = scheme_unit if unit is None else _canonical(unit, scheme_unit)
+    number = _number(value)
+    converted = _to_unit(number, unit, scheme_unit)
+    matches = [row for _, row in rows.iterrows() if _contains(row, converted)]
+    shown = f"{number:g} {unit}" + ("" if unit == scheme_unit
+                                    else f" (= {converted:.4g} {scheme_unit})")
+    if not matches:
+        return LabResult(analyte, number, unit, scheme, converted, scheme_unit, "unclassified",
+                         "no band", f"{shown}: {_EXPLAIN['unclassified']}",
+                         "; ".join(dict.fromkeys(rows["source"])))
+    row = matches[0]
+    explanation = f"{shown} is in the {scheme} band '{row['band']}' ({_band_text(row)}). " \
+                  f"{_EXPLAIN[row['category']]}"
+    if row["notes"]:
+        explanation += f" {row['notes']}"
+    return LabResult(analyte, number, unit, scheme, converted, scheme_unit, row["category"],
+                     row["band"], explanation, row["source"], row["notes"])
+
+
+def _band_text(row) -> str:
+    """'180 to 350 ng/L' style text for a band, with its inclusive/exclusive bounds."""
+    words = {">": "above", ">=": "from", "<": "below", "<=": "up to"}
+    parts = []
+    if row["lower_op"]:
+        parts.append(f"{words[row['lower_op']]} {row['lower']:g}")
+    if row["upper_op"]:
+        parts.append(f"{words[row['upper_op']]} {row['upper']:g}")
+    return " and ".join(parts) + f" {row['unit']}"
+
+
+def band_text(band_id: str) -> str:
+    """The bounds of one band in words, e.g. 'from 180 and up to 350 ng/L'."""
+    frame = _table()
+    rows = frame[frame["band_id"] == band_id]
+    if rows.empty:
+        raise ValueError(f"Unknown band {band_id!r}.")
+    return _band_text(rows.iloc[0])
+
+
+def interpret_total_b12(value, unit: str = "ng/L", scheme: str = DEFAULT_SCHEME) -> LabResult:
+    """Total serum B12 (ng/L, pg/mL or pmol/L) against a scheme (default NICE NG239)."""
+    return interpret("total_b12", value, unit, scheme)
+
+
+def interpret_active_b12(value, unit: str = "pmol/L", scheme: str = DEFAULT_SCHEME) -> LabResult:
+    """Active B12 (holotranscobalamin, pmol/L) against a scheme (default NICE NG239)."""
+    if scheme not in schemes("active_b12"):
+        raise ValueError(f"Unknown scheme {scheme!r} for active B12. Schemes: "
+                         f"{', '.join(schemes('active_b12'))}.")
+    if _canonical(unit, "pmol/L") != "pmol/L":
+        raise ValueError(f"Active B12 is reported in pmol/L, not {unit!r}. Accepted units: "
+                         "pmol/L.")
+    return interpret("active_b12", value, "pmol/L", scheme)

@@ -1,0 +1,188 @@
+"""Lab-interpreter explorer for notebook 02: a B12 result + unit + scheme -> band and why.
+
+The bands come from ``clinical.labs`` (cited rows of ``data/lab_thresholds.csv``); this module
+only reads what the student typed, asks ``labs`` and shows the answer, or a friendly message.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import ipywidgets as widgets
+
+TESTS = {
+    "total_b12": "Total B12 (serum cobalamin)",
+    "active_b12": "Active B12 (holotranscobalamin)",
+}
+# Units a laboratory reports each test in (total B12: ng/L in the UK, pg/mL in the US, or
+# pmol/L; active B12 is reported in pmol/L).
+TEST_UNITS = {
+    "total_b12": ("ng/L", "pg/mL", "pmol/L"),
+    "active_b12": ("pmol/L",),
+}
+SHORT_NAMES = {"total_b12": "total B12", "active_b12": "active B12"}
+_STARTS_WITH_NUMBER = re.compile(r"^\s*[+-]?(\d|\.\d)")
+CATEGORY_WORDS = {
+    "deficient": "⚠️ <b>Deficiency confirmed or likely</b> by this scheme",
+    "indeterminate": "ℹ️ <b>Indeterminate</b> (grey zone) by this scheme",
+    "unlikely": "✅ <b>Deficiency unlikely</b> by this scheme",
+    "normal": "ℹ️ <b>Inside the range this scheme calls normal</b>",
+    "not stated": "➖ <b>No interpretation given</b>: the source names this band (or only a "
+                  "cut-off) but does not say what a result here means, so the course does not "
+                  "guess",
+}
+HISTORICAL_WORDS = (
+    "🕰️ <b>Historical scheme</b>: its source has been superseded. It is shown only to compare "
+    "with current bands; do not use it to read a new result."
+)
+REMINDER = (
+    "Education only. A band is not a diagnosis: symptoms, risk factors and the measuring "
+    "laboratory's own ranges decide what happens next."
+)
+
+
+def _esc(text) -> str:
+    return html.escape(str(text))
+
+
+def _message(symbol: str, text: str) -> str:
+    return f"<p>{symbol} {text}</p>"
+
+
+def schemes(test: str) -> list[str]:
+    """The interpretation schemes available for a test, as listed by b12course.clinical.labs."""
+    from b12course.clinical import labs
+
+    return list(labs.schemes(test))
+
+
+def read_value(text: str, unit: str, test: str) -> tuple[float, str, str]:
+    """(value, unit, note) from what the student typed; ValueError with a friendly message.
+
+    Accepts a plain number ("250", "1,000") using the chosen unit, or a number with a B12
+    concentration unit ("180 ng/L") which then overrides the dropdown (the note says so).
+    """
+    from b12course.sources import units
+
+    raw = "" if text is None else str(text).strip()
+    allowed = ", ".join(TEST_UNITS[test])
+    name = SHORT_NAMES[test]
+    if not raw:
+        raise ValueError("Type a result first, for example 250, then press Interpret.")
+    if len(raw) > 40:
+        raise ValueError("That is too long for a lab result. Type just the number, e.g. 250.")
+    try:
+        number = units.parse_number(raw, allow_negative=True)
+    except ValueError as plain_error:
+        number, problem = None, plain_error
+    if number is not None:
+        return _checked(number, raw), unit, ""
+    if not _STARTS_WITH_NUMBER.match(raw):
+        raise ValueError(f"{_esc(problem)} Then choose the unit ({allowed}) from the Unit list.")
+    try:
+        quantity = units.parse_quantity(raw, allow_negative=True)
+    except ValueError as unit_error:
+        if str(unit_error).startswith("Unknown unit"):
+            raise ValueError(f"{_esc(raw)} has a unit this explorer does not know. A {name} "
+                             f"result is reported in {allowed}: type just the number and pick "
+                             "the unit from the Unit list.") from None
+        raise ValueError(f"{_esc(unit_error)}") from None
+    if quantity.unit not in TEST_UNITS[test]:
+        kind = units.dimension(quantity.unit)
+        if kind != "b12_concentration":
+            raise ValueError(f"{_esc(quantity.unit)} is a unit of {kind}, not a blood "
+                             f"concentration. A {name} result is reported in {allowed}: type "
+                             "the number and pick the unit from the Unit list.")
+        raise ValueError(f"{TESTS[test]} is reported in {allowed}, not "
+                         f"{_esc(quantity.unit)}.")
+    quantity = quantity._replace(value=_checked(quantity.value, raw))
+    note = "" if quantity.unit == unit else (
+        f"You typed the unit {_esc(quantity.unit)}, so it was used instead of the "
+        f"{_esc(unit)} chosen in the Unit list.")
+    return quantity.value, quantity.unit, note
+
+
+def _checked(value: float, raw: str) -> float:
+    """Reject results no laboratory could report (negative or zero)."""
+    if value < 0:
+        raise ValueError(f"{_esc(raw)} is negative; a laboratory result cannot be below zero.")
+    if value == 0:
+        raise ValueError("A result of 0 is not a measurable value. Check the report and type "
+                         "the number shown, e.g. 250.")
+    return value
+
+
+def interpret_html(test: str, text: str, unit: str, scheme: str) -> str:
+    """The feedback HTML for one set of inputs; never raises (bad input -> friendly message)."""
+    from b12course.clinical import labs
+    from b12course.sources import references
+    try:
+        if test not in TESTS:
+            raise ValueError(f"Unknown test {test!r}; choose one of: {', '.join(TESTS.values())}.")
+        value, used_unit, note = read_value(text, unit, test)
+        interpret = labs.interpret_total_b12 if test == "total_b12" else labs.interpret_active_b12
+        result = interpret(value, unit=used_unit, scheme=scheme)
+    except ValueError as exc:
+        return _message("❌", f"<b>Cannot interpret that yet.</b> {exc}")
+    except Exception:  # noqa: BLE001 - a student must never see a traceback
+        return _message("❌", "<b>Something went wrong reading that result.</b> Check the "
+                              "number and the unit, then try again.")
+    keys = references.split_keys(result.source)
+    cited = "; ".join(_esc(k) for k in keys)
+    titles = "<br>".join(_esc(references.resolve(k).citation) for k in keys
+                         if not references.unresolved([k]))
+    parts = [
+        _message("", f"{_esc(TESTS[test])}: <b>{value:g} {_esc(used_unit)}</b>, read with the "
+                     f"<b>{_esc(scheme)}</b> scheme."),
+        _message("ℹ️", note) if note else "",
+        _message("", HISTORICAL_WORDS) if labs.is_historical(scheme) else "",
+        _message("", CATEGORY_WORDS.get(result.category, _esc(result.category)) + "."),
+        _message("", f"<b>The scheme's own wording:</b> {_esc(result.band)}"),
+        _message("", f"<b>Why:</b> {_esc(result.explanation)}"),
+        _message("", f"<b>Source:</b> [{cited}]<br><small>{titles}</small>"),
+        _message("", f"<small>{_esc(REMINDER)}</small>"),
+    ]
+    return "".join(p for p in parts if p)
+
+
+def lab_interpreter() -> widgets.VBox:
+    """Build the explorer; every callback closes over its own widgets (no notebook globals)."""
+    style = {"description_width": "initial"}
+    test = widgets.Dropdown(options=[(label, key) for key, label in TESTS.items()],
+                            value="total_b12", description="Test:", style=style)
+    value = widgets.Text(value="", placeholder="e.g. 250", description="Result:",
+                         continuous_update=False, style=style)
+    unit = widgets.Dropdown(options=TEST_UNITS["total_b12"], value="ng/L",
+                            description="Unit:", style=style)
+    scheme = widgets.Dropdown(options=schemes("total_b12"), description="Scheme:", style=style)
+    button = widgets.Button(description="Interpret", tooltip="Interpret this result",
+                            icon="check")
+    feedback = widgets.HTML(value=_message("ℹ️", "Type a result, choose its unit and a scheme, "
+                                                 "then press <b>Interpret</b>."))
+
+    def refresh(_change=None) -> None:
+        feedback.value = interpret_html(test.value, value.value, unit.value, scheme.value)
+
+    def on_test(_change) -> None:
+        try:
+            unit.options = TEST_UNITS[test.value]
+            unit.value = TEST_UNITS[test.value][0]
+            scheme.options = schemes(test.value)
+        except Exception:  # noqa: BLE001 - keep the widget alive whatever happens
+            feedback.value = _message("❌", "Could not load the schemes for that test.")
+            return
+        if value.value.strip():
+            refresh()
+
+    def on_setting(_change) -> None:
+        if value.value.strip():
+            refresh()
+
+    test.observe(on_test, names="value")
+    unit.observe(on_setting, names="value")
+    scheme.observe(on_setting, names="value")
+    value.observe(on_setting, names="value")
+    button.on_click(refresh)
+    controls = widgets.VBox([test, widgets.HBox([value, unit]), scheme, button])
+    return widgets.VBox([controls, feedback])

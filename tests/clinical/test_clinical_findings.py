@@ -1,0 +1,582 @@
+"""Findings of the independent clinical review (issue 12), one or more tests per finding.
+
+Each test reads the course's own files (notebook markdown, quiz banks, exercise notebooks) or the
+output its cells print, and would have failed on the files the review read.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import json
+import re
+from functools import cache
+
+import pytest
+
+from b12course.clinical import products, regimens
+from b12course.sources.paths import REPO_ROOT, data_dir
+
+NB = REPO_ROOT / "notebooks"
+N03, N04, N07 = (NB / f"{n}.ipynb" for n in
+                 ("03_regimens_by_cause", "04_im_technique", "07_case_studies"))
+SOLUTION_07 = REPO_ROOT / "solutions" / "07_case_studies_exercises.ipynb"
+EXERCISE_07 = REPO_ROOT / "exercises" / "07_case_studies_exercises.ipynb"
+DEVELOPER_WORDS = ("open_phase_days", "schedule()", "ranges=", "build_schedule")
+
+
+def cells(path, kind="markdown") -> list[str]:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+            for c in nb["cells"] if c["cell_type"] == kind]
+
+
+def section(path, heading: str) -> str:
+    """The markdown from ``heading`` to the next heading of its level, whitespace collapsed."""
+    level = heading.split(" ", 1)[0]
+    text = "\n".join(cells(path))
+    start = text.index(heading)
+    nxt = re.search(rf"^{re.escape(level)} ", text[start + len(heading):], flags=re.M)
+    found = text[start:start + len(heading) + (nxt.start() if nxt else len(text))]
+    return " ".join(found.split())  # line breaks inside a sentence do not matter
+
+
+def bank(name: str) -> dict:
+    return json.loads((data_dir() / "quizzes" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def leaves(name: str) -> dict[str, dict]:
+    found = {}
+    for q in bank(name)["questions"]:
+        found[q["id"]] = q
+        for part in q.get("parts", []):
+            found[part["id"]] = part
+    return found
+
+
+def keyed(question: dict) -> str:
+    return " ".join(a["answer"] for a in question["answers"] if a["correct"])
+
+
+def source_keys(question: dict) -> list[str]:
+    return [k.strip() for k in question["source"].split(";")]
+
+
+def bank_texts(name: str) -> list[str]:
+    texts = []
+
+    def walk(obj):
+        if isinstance(obj, dict):
+            for key, value in obj.items():
+                if key in ("question", "stem", "explanation", "answer", "feedback", "title"):
+                    texts.append(value)
+                else:
+                    walk(value)
+        elif isinstance(obj, list):
+            for value in obj:
+                walk(value)
+
+    walk(bank(name))
+    return texts
+
+
+def _shown(value) -> str:
+    import pandas as pd
+
+    frame = getattr(value, "data", value)  # a Styler shows its DataFrame
+    if isinstance(frame, pd.DataFrame):
+        with pd.option_context("display.max_colwidth", None, "display.width", 100000,
+                               "display.max_rows", None, "display.max_columns", None):
+            return frame.to_string() + "\n"
+    return value + "\n" if isinstance(value, str) else ""
+
+
+@cache
+def printed(path) -> str:
+    """What a student sees from the notebook's code: printed text and displayed tables."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    namespace: dict = {}
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        for number, source in enumerate(cells(path, "code"), start=1):
+            tree = ast.parse(source)
+            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            exec(compile(tree, f"{path.name} cell {number}", "exec"), namespace)  # noqa: S102
+            if last is not None:
+                value = eval(compile(ast.Expression(last.value), path.name, "eval"), namespace)  # noqa: S307
+                out.write(_shown(value))
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    return out.getvalue()
+
+
+# --------------------------------------------- 1. HIGH: "a standard dose is 1 mL" (US label)
+
+
+def test_04_never_calls_a_b12_dose_one_ml():
+    text = "\n".join(cells(N04))
+    assert not re.search(r"(standard|B12|a) dose is \**1 mL", text), \
+        "a B12 dose is 1 mL only for some doses and products: work it out as dose ÷ strength"
+
+
+def test_04_computes_dose_volumes_from_product_strength():
+    code = "\n".join(cells(N04, "code"))
+    assert "products.volume_ml(" in code
+    shown = printed(N04)
+    label = regimens.phase("us-label-cncbl-maint")
+    label_ml = products.volume_ml(label.dose_mcg, label.product_id)
+    uk = regimens.phase("uk-bnf-load")
+    uk_ml = products.volume_ml(uk.dose_mcg, uk.product_id)
+    assert f"{label.dose_text} from the {label.product}: {label_ml:g} mL" in shown
+    assert f"{uk.dose_text} from the {uk.product}: {uk_ml:g} mL" in shown
+    assert "dose ÷ strength" in section(N04, "## 4. Volume per site")
+
+
+def test_04_volume_quiz_keys_the_us_label_volume():
+    question = leaves("04_im_technique")["04-volume"]
+    label = regimens.phase("us-label-cncbl-maint")
+    assert f"{products.volume_ml(label.dose_mcg, label.product_id):g} mL" in keyed(question)
+    assert "FDA-CNCBL-LABEL" in source_keys(question)
+
+
+# --------------------------------------------- 2. HIGH: nitrous oxide taught from a draft
+
+N2O_TREATMENT = [("03_regimens_by_cause", "03-n2o"), ("07_case_studies", "07-n2o-treat")]
+
+
+@pytest.mark.parametrize("name, qid", N2O_TREATMENT, ids=[q for _, q in N2O_TREATMENT])
+def test_n2o_keyed_answer_is_prompt_im_and_stopping_n2o(name, qid):
+    question = leaves(name)[qid]
+    key = keyed(question).lower()
+    assert re.search(r"\bim\b", key), key
+    assert "alternate-day" in key and "stop nitrous oxide" in key and "drug and alcohol" in key
+    assert "preference" not in key and "oral" not in key
+    keys = source_keys(question)
+    assert "RCEM-N2O-2024" in keys and "NICE-DRAFT-2023" not in keys
+
+
+@pytest.mark.parametrize("name, qid", N2O_TREATMENT, ids=[q for _, q in N2O_TREATMENT])
+def test_n2o_draft_is_a_named_distractor_not_the_key(name, qid):
+    question = leaves(name)[qid]
+    draft = [a for a in question["answers"] if "preference" in a["answer"].lower()]
+    assert draft and not any(a["correct"] for a in draft)
+    assert all("superseded" in a["feedback"] for a in draft)
+
+
+def test_no_quiz_item_rests_on_the_superseded_draft_alone():
+    for path in sorted((data_dir() / "quizzes").glob("*.json")):
+        for qid, question in leaves(path.stem).items():
+            assert source_keys(question) != ["NICE-DRAFT-2023"], qid
+            if "answers" in question and "nitrous" in json.dumps(question).lower():
+                assert "preference" not in keyed(question).lower(), qid
+
+
+N2O_ITEMS = [("03_regimens_by_cause", q) for q in ("03-n2o",)] + [
+    ("07_case_studies", q) for q in ("07-n2o-why-normal", "07-n2o-test", "07-n2o-treat",
+                                     "07-n2o-follow", "07-n2o-stop")]
+
+
+@pytest.mark.parametrize("name, qid", N2O_ITEMS, ids=[q for _, q in N2O_ITEMS])
+def test_n2o_options_are_parallel_and_the_key_is_not_the_longest(name, qid):
+    question = leaves(name)[qid]
+    lengths = [len(a["answer"]) for a in question["answers"]]
+    key_length = max(len(a["answer"]) for a in question["answers"] if a["correct"])
+    assert key_length < max(lengths), f"{qid}: the keyed option is the longest {lengths}"
+    assert max(lengths) <= 1.5 * min(lengths), f"{qid}: options differ a lot in length {lengths}"
+
+
+@pytest.mark.parametrize("name, qid", N2O_ITEMS, ids=[q for _, q in N2O_ITEMS])
+def test_n2o_wrong_options_get_feedback_that_names_the_error(name, qid):
+    for answer in leaves(name)[qid]["answers"]:
+        if not answer["correct"]:
+            words = re.sub(r"^\W*(No|❌)\W*", "", answer["feedback"]).split()
+            assert len(words) >= 8, f"{qid}: feedback {answer['feedback']!r} names no misconception"
+
+
+@pytest.mark.parametrize("path", [N03, N07], ids=lambda p: p.name)
+def test_notebook_prose_teaches_the_current_n2o_plan(path):
+    text = "\n".join(cells(path))
+    assert "RCEM-N2O-2024" in text and "drug and alcohol" in text
+    assert re.search(r"stop(ping)? (the )?nitrous oxide", text, flags=re.I)
+    for paragraph in text.split("\n\n"):
+        if "NICE-DRAFT-2023" in paragraph or "preference" in paragraph:
+            assert "superseded" in paragraph.lower(), paragraph
+    assert "NICE-DRAFT-2023" not in section(path, "## Key points")
+
+
+@pytest.mark.parametrize("path", [N03, N07], ids=lambda p: p.name)
+def test_printed_plans_never_offer_the_draft(path):
+    for line in printed(path).splitlines():
+        if "NICE-DRAFT-2023" in line or "preference" in line.lower():
+            assert "superseded" in line.lower(), line
+
+
+# --------------------------------------------- 3. LOW: the date of the BNF change
+
+
+def test_03_dates_the_bnf_change_to_september_2018():
+    text = "\n".join(cells(N03))
+    assert "September 2018" in text and "PAS-2018" in text
+    for item in [*cells(N03), *bank_texts("03_regimens_by_cause")]:
+        assert "not shown" not in item, item
+    assert "PAS-2018" in source_keys(leaves("03_regimens_by_cause")["03-uk-maint-who-says"])
+
+
+# --------------------------------------------- 4. LOW: CKS "for life" mapped onto N2O and metformin
+
+
+@pytest.mark.parametrize("heading", ["### Nitrous oxide", "### Metformin"])
+def test_03_duration_of_n2o_and_metformin_follows_the_cause(heading):
+    text = section(N03, heading)
+    assert "SPS-NG239" in text and re.search(r"consider stopping or reducing", text)
+    assert "non-dietary causes in general" in text
+
+
+@pytest.mark.parametrize("heading", ["## Case 4 · Nitrous oxide", "## Case 5 · Metformin"])
+def test_07_duration_of_n2o_and_metformin_follows_the_cause(heading):
+    text = section(N07, heading)
+    assert "SPS-NG239" in text and "non-dietary causes in general" in text
+
+
+@pytest.mark.parametrize("cause", ["nitrous_oxide", "metformin"])
+@pytest.mark.parametrize("neurological", [False, True])
+def test_plans_for_reversible_causes_attach_for_life_to_no_option(cause, neurological):
+    plan = regimens.recommend(cause, neurological=neurological, region="UK")
+    for phase in (*plan.phases, *plan.alternatives):
+        assert phase.lifelong != "yes", f"{phase.regimen_id} says 'for life' for {cause}"
+
+
+# --------------------------------------------- 5. LOW: "SC hydroxocobalamin has not been studied"
+
+
+def test_sc_hydroxocobalamin_is_no_evidence_and_off_label_not_never_studied():
+    names = [p.stem for p in sorted((data_dir() / "quizzes").glob("*.json"))]
+    texts = [t for p in sorted(NB.glob("*.ipynb")) for t in cells(p)]
+    texts += [t for name in names for t in bank_texts(name)]
+    assert not [t for t in texts if "not been studied" in t]
+    row = next(line for line in "\n".join(cells(N04)).splitlines()
+               if line.startswith("| hydroxocobalamin"))
+    assert "off-label" in row and "no evidence" in row
+
+
+# --------------------------------------------- 6. LOW: end of loading merged with stopping
+
+
+def test_07_n2o_follow_up_separates_end_of_loading_from_stopping():
+    parts = leaves("07_case_studies")
+    follow = keyed(parts["07-n2o-follow"]).lower()
+    assert "maintenance" in follow and "stop" not in follow and "reduc" not in follow
+    stop = parts["07-n2o-stop"]
+    assert "stopping or reducing" in keyed(stop) and "SPS-NG239" in source_keys(stop)
+    case = next(q for q in bank("07_case_studies")["questions"] if q["id"] == "07-case-n2o")
+    order = [p["id"] for p in case["parts"]]
+    assert order.index("07-n2o-follow") < order.index("07-n2o-stop")
+
+
+# --------------------------------------------- 7. LOW: developer text printed to students
+
+
+@pytest.mark.parametrize("cause", regimens.CAUSES)
+@pytest.mark.parametrize("region", regimens.REGIONS)
+@pytest.mark.parametrize("neurological", [False, True])
+def test_plan_summary_uses_no_programming_words(cause, region, neurological):
+    summary = regimens.recommend(cause, neurological=neurological, region=region).summary()
+    assert not [w for w in DEVELOPER_WORDS if w in summary]
+
+
+@pytest.mark.parametrize("path", [N03, N07], ids=lambda p: p.name)
+def test_notebook_output_uses_no_programming_words(path):
+    shown = printed(path)
+    assert "Where sources differ" in shown  # the plans were printed
+    assert not [w for w in DEVELOPER_WORDS if w in shown]
+
+
+# --------------------------------------------- 8. LOW: exercise 07's 3-monthly wording
+
+
+@pytest.mark.parametrize("path", [SOLUTION_07, EXERCISE_07], ids=lambda p: p.parent.name)
+def test_exercise_07_labels_the_three_month_wording_as_older(path):
+    task = next(t for t in cells(path) if t.startswith("## Task 2"))
+    assert "every 3 months" in task and "older" in task
+    assert "September 2018" in task and "PAS-2018" in task and "every 2–3 months" in task
+
+
+# =============================================== independent re-read (R01-R14, Dec 2026)
+# Each test below failed on the text the re-read found (checked before the fix).
+
+from b12course import data, references  # noqa: E402
+
+NOTEBOOKS = sorted(NB.glob("[0-9]*.ipynb"))
+# a clause mentions oral B12 (not oral contraceptives, anticoagulants or potassium) ...
+ORAL = re.compile(r"\boral\b(?! (?:contraceptive|anticoagulant|potassium))|by mouth|\btablets?\b",
+                  re.I)
+# ... and offers it: a dose, or words that present it as an option or as enough
+OFFERED = re.compile(r"\d\s*(?:–|-|to)?\s*\d*\s*(?:mg|micrograms?)\b|alternative|option|enough|"
+                     r"\bfits?\b|can (?:fix|work)|offer|preference|high-dose|high oral|"
+                     r"treatment means|for dietary|judged", re.I)
+NEURO_LIMIT = re.compile(r"neurolog|\bnerv", re.I)
+# a worked case whose presentation rules out nerve involvement
+NO_NEURO_CASE = re.compile(r"no neurological symptoms", re.I)
+
+
+def _clauses(unit: str) -> list[str]:
+    """A table row whole; otherwise its sentences, split again at semicolons."""
+    text = references._CITATION.sub("", unit)  # keys such as CROHN-ORAL are not text
+    if unit.lstrip().startswith("|"):
+        return [text]
+    return [c for s in references._SENTENCE_END.split(text) for c in s.split(";")]
+
+
+def _sections(markdown: str) -> list[str]:
+    """The markdown cut at every heading (##, ###, ...), each piece with its heading."""
+    return re.split(r"(?m)^(?=#{1,4} )", markdown)
+
+
+def oral_offers_without_the_neurology_limit(markdown: str) -> list[str]:
+    found = []
+    for piece in _sections(markdown):
+        if NO_NEURO_CASE.search(piece):
+            continue
+        for unit in references._text_units(piece):
+            if unit.lstrip().startswith("#"):
+                continue  # a heading names a topic; the text under it carries the limit
+            for clause in _clauses(unit):
+                flat = " ".join(clause.replace("*", "").split())
+                if ORAL.search(flat) and OFFERED.search(flat) and not NEURO_LIMIT.search(flat):
+                    found.append(flat)
+    return found
+
+
+def test_r01_detector_catches_the_lines_the_re_read_quoted():
+    assert oral_offers_without_the_neurology_limit(
+        "- High-dose oral B12 (1–2 mg a day) is an alternative backed by low-quality evidence "
+        "[COCHRANE-2018]; the nasal spray is for maintenance only, without nervous-system "
+        "involvement [NASCOBAL-EMPR].")
+    assert oral_offers_without_the_neurology_limit(
+        "| oral high-dose | 1–2 mg a day when IM cannot be given [FORM-SCOT-EAST] | x |")
+    assert not oral_offers_without_the_neurology_limit(
+        "Oral 1–2 mg a day, never at the start of treatment with neurological involvement.")
+    assert not oral_offers_without_the_neurology_limit(
+        "Low B12 with combined oral contraceptives [BNSSG-REMEDY].")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_r01_every_oral_offer_in_a_notebook_states_the_neurology_limit(path):
+    """Correction 5: oral B12 is never an option at the start of treatment with neurological
+    involvement; any sentence, bullet or table row offering it says so (or sits in a worked case
+    whose presentation has no neurological symptoms)."""
+    found = oral_offers_without_the_neurology_limit("\n\n".join(cells(path)))
+    assert not found, "oral B12 offered with no neurology limit:\n" + "\n".join(found)
+
+
+def test_r01_causes_table_usual_route_states_the_neurology_limit():
+    rows = [r for r in data.records("causes") if r["cause_id"] in regimens.CAUSES]
+    found = [f"{r['cause_id']}: {text}" for r in rows for text in (r["usual_route"], r["notes"])
+             for clause in _clauses(text)
+             if ORAL.search(clause) and (OFFERED.search(clause) or clause.strip() == "oral")
+             and not NEURO_LIMIT.search(clause)]
+    assert not found, found
+
+
+def test_r01_dietary_paragraph_sends_neurological_involvement_to_im_loading():
+    text = section(N03, "### Dietary deficiency")
+    assert re.search(r"neurological involvement[^.]*IM loading", text), text
+
+
+# R02: RCEM 2024 is cited only for what it says -----------------------------------------------
+
+RCEM_SAYS_NOT = re.compile(r"\bstop|alternate|regimen|\boral\b|every 2|maintenance", re.I)
+
+
+def _claims_citing(text: str, key: str) -> list[str]:
+    """For each citation of ``key``: the words it backs (since the previous citation or the start
+    of the sentence)."""
+    claims = []
+    for unit in references._text_units(text):
+        for sentence in references._SENTENCE_END.split(unit):
+            start = 0
+            for match in references._CITATION.finditer(sentence):
+                if key in references.split_keys(match.group(1)):
+                    claims.append(" ".join(sentence[start:match.start()].split()))
+                start = match.end()
+    return claims
+
+
+def _all_student_text() -> list[tuple[str, str]]:
+    texts = [(p.name, "\n\n".join(cells(p))) for p in NOTEBOOKS]
+    for name in ("03_regimens_by_cause", "07_case_studies"):
+        texts += [(f"{name}.json", t) for t in bank_texts(name)]
+    return texts
+
+
+def test_r02_no_regimen_or_stop_rule_is_put_in_rcems_mouth():
+    found = [f"{where}: {claim}" for where, text in _all_student_text()
+             for claim in _claims_citing(text, "RCEM-N2O-2024") if RCEM_SAYS_NOT.search(claim)]
+    found += [f"{where}: {s}" for where, text in _all_student_text()
+              for s in references._SENTENCE_END.split(text)
+              if re.search(r"RCEM[^.]*\badds\b[^.]*stop|give one plan", s)]
+    assert not found, "\n".join(found)
+
+
+def test_r02_nitrous_oxide_data_rows_credit_each_part_to_its_own_source():
+    rows = {r["regimen_id"]: r for r in data.records("regimens")}
+    neuro = rows["rcem-n2o-neuro-im"]
+    assert "RCEM-N2O-2024" not in data.sources(neuro["source"])
+    assert "FORM-NI" in data.sources(neuro["source"]) and "RCEM" not in neuro["guideline"]
+    stop = rows["rcem-n2o-stop"]
+    assert "RCEM-N2O-2024" not in data.sources(stop["source"])
+    assert "course" in stop["guideline"].lower() and "JCI-1981" in data.sources(stop["source"])
+    for row in rows.values():
+        if "RCEM-N2O-2024" in data.sources(row["source"]) and row["phase"] == "statement":
+            assert not RCEM_SAYS_NOT.search(row["notes"]), (row["regimen_id"], row["notes"])
+
+
+def test_r02_notebooks_say_the_course_combines_the_sources():
+    for text in (section(N03, "### Nitrous oxide"), section(N07, "## Case 4")):
+        assert re.search(r"course combines", text), text[:200]
+        assert re.search(r"course's (own )?rule", text), text[:200]
+
+
+# R03 -------------------------------------------------------------------------------------------
+
+
+def test_r03_no_feedback_claims_every_source_gives_alternate_day_loading():
+    texts = bank_texts("03_regimens_by_cause") + bank_texts("07_case_studies")
+    found = [t for t in texts if re.search(r"every cited source gives alternate", t, re.I)]
+    assert not found, found
+    for name, qid in (("03_regimens_by_cause", "03-n2o"), ("07_case_studies", "07-n2o-treat")):
+        feedback = " ".join(a["feedback"] for a in leaves(name)[qid]["answers"])
+        assert "starts with injections" in feedback, (qid, feedback)
+
+
+# R04 -------------------------------------------------------------------------------------------
+
+
+def test_r04_nitrous_oxide_pitfall_treats_without_waiting_and_cites_current_sources():
+    row = next(r for r in data.records("pitfalls") if r["id"] == "missed_nitrous_oxide")
+    assert data.sources(row["source"]) == ["PRACTNEUROL-N2O", "NWLP-ACTIVE", "RCEM-N2O-2024"]
+    assert "without waiting" in row["safer_practice"]
+    assert re.search(r"stop (using )?nitrous oxide", row["safer_practice"], re.I)
+
+
+# R05 -------------------------------------------------------------------------------------------
+
+
+def test_r05_whole_millilitre_at_the_label_dose_is_called_a_ten_fold_error():
+    text = " ".join(" ".join(cells(N04)).split())
+    assert "would give the practice dose instead" not in text
+    assert re.search(r"ten times the (prescribed|label's)[^.]*medication error", text), \
+        "the whole-millilitre sentence does not call the result a 10-fold medication error"
+
+
+# R06 -------------------------------------------------------------------------------------------
+# sources that do not speak about how long treatment lasts (a causes table, a physiology page,
+# a rat study)
+NOT_ABOUT_DURATION = {"CCJM-CAUSES", "STATPEARLS-IF", "JCI-1981", "CMDT"}
+
+
+@pytest.mark.parametrize("cause", regimens.CAUSES)
+@pytest.mark.parametrize("region", regimens.REGIONS)
+def test_r06_how_long_cites_sources_that_speak_about_duration(cause, region):
+    for neurological in (False, True):
+        plan = regimens.recommend(cause, neurological, region)
+        keys = set(references.cited_in_text(plan.lifelong_note))
+        assert keys and not keys & NOT_ABOUT_DURATION, (cause, region, plan.lifelong_note)
+        if plan.lifelong == "yes":
+            assert "course's reasoning" in plan.lifelong_note, plan.lifelong_note
+
+
+def test_r06_only_a_resection_is_called_irreversible():
+    note = regimens.recommend("ileal_resection", False, "UK").lifelong_note
+    assert "disease or resection cannot be reversed" not in note
+    assert "resection cannot be reversed" in note and "without resection" in note
+
+
+# R07 -------------------------------------------------------------------------------------------
+
+
+def test_r07_us_dietary_summary_reads_plainly_and_points_to_the_table():
+    summary = regimens.recommend("dietary", False, "US").summary()
+    assert "dose not stated oral" not in summary
+    assert "- Shown first: Oral B12 (the source gives no dose)" in summary
+    assert "listed second" not in summary and "plan's table" in summary
+
+
+# R08 -------------------------------------------------------------------------------------------
+
+
+def test_r08_hb_after_retics_is_labelled_the_courses_inference():
+    n05 = " ".join(" ".join(cells(NB / "05_monitoring_and_response.ipynb")).split())
+    readme = " ".join((REPO_ROOT / "data" / "README.md").read_text(encoding="utf-8").split())
+    for text in (n05, readme):
+        assert "as the sources describe" not in text
+        assert "consistent with the cited timings (the course's inference)" in text
+
+
+# R09 -------------------------------------------------------------------------------------------
+
+
+def test_r09_severe_anaemia_feedback_names_the_summary_of_nice_cks():
+    item = leaves("05_monitoring_and_response")["05-case-severe-urgent"]
+    right = next(a for a in item["answers"] if a["correct"])
+    assert "summary of NICE CKS" in right["feedback"]
+
+
+# R10 -------------------------------------------------------------------------------------------
+
+
+def test_r10_the_draft_is_never_said_to_be_replaced_in_content():
+    texts = [t for _, t in _all_student_text()]
+    texts += [" ".join(map(str, r.values())) for r in data.records("regimens")]
+    found = [t for t in texts
+             if re.search(r"not current advice|replaced by the final guideline", t, re.I)]
+    assert not found, found
+    row = next(r for r in data.records("regimens") if r["regimen_id"] == "nice-n2o-choice")
+    assert "could not be confirmed" in row["notes"] and "superseded" in row["guideline"]
+    assert "could not be confirmed" in section(N03, "### Nitrous oxide")
+
+
+# R12 -------------------------------------------------------------------------------------------
+
+
+def test_r12_do_not_delay_treatment_has_a_current_or_secondary_source():
+    n02 = "\n\n".join(cells(NB / "02_diagnosis_and_labs.ipynb"))
+    para = next(p for p in n02.split("\n\n") if p.startswith("**Falsely normal.**"))
+    delay = [s for s in references._SENTENCE_END.split(para) if "delay" in s]
+    assert delay and all(not references.only_superseded_or_draft(references.cited_in_text(s))
+                         for s in delay), delay
+
+
+# R13 -------------------------------------------------------------------------------------------
+
+
+def test_r13_two_or_three_months_is_credited_to_its_smpc():
+    item = leaves("07_case_studies")["07-n2o-follow"]
+    assert "SMPC-OHCBL-EPG" in source_keys(item)
+    assert "SMPC-OHCBL-EPG" in item["explanation"]
+
+
+# R14 -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cause", ["gastrectomy", "ileal_resection", "other_malabsorption"])
+@pytest.mark.parametrize("neurological", [False, True])
+def test_r14_one_prevention_line_others_under_where_sources_differ(cause, neurological):
+    plan = regimens.recommend(cause, neurological, "UK")
+    summary = plan.summary()
+    assert len(plan.prophylaxis) > 1
+    assert summary.count("- Prevention") == 1, summary
+    for p in plan.prophylaxis[1:]:
+        assert p.source in plan.uncertainty, (p.regimen_id, plan.uncertainty)
+
+
+# note j ----------------------------------------------------------------------------------------
+
+
+def test_note_j_dose_dates_are_called_the_courses_convention():
+    text = " ".join(" ".join(cells(N03)).split())
+    assert re.search(r"exact days are the course's convention[^.]*clinics choose their own", text)

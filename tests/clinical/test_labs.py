@@ -1,0 +1,190 @@
+"""Lab interpretation: every band pinned against the digest, boundaries, units and bad input."""
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+# band_id -> (lower_op, lower, upper_op, upper, unit, category, source), digest section 2.
+from b12course.clinical import labs
+from b12course.sources import data, units
+
+PINNED = {
+    "nice-total-deficient": ("", None, "<", 180, "ng/L", "deficient", "NTRO-NICE"),
+    "nice-total-indeterminate": (">=", 180, "<=", 350, "ng/L", "indeterminate", "NTRO-NICE"),
+    "nice-total-unlikely": (">", 350, "", None, "ng/L", "unlikely", "NTRO-NICE"),
+    # ~97% sensitivity at this cut-off, not a confirmation (re-read R11)
+    "bsh-total-below": ("", None, "<", 200, "ng/L", "not stated",
+                        "BSH-2014; NASGP-BSH-2014; CKS-2020; BSH-SUPERSEDED"),
+    # BSH 2014 gave one cut-off and no band above it (and is superseded by NG239)
+    "bsh-total-above": (">=", 200, "", None, "ng/L", "not stated",
+                        "BSH-2014; NASGP-BSH-2014; CKS-2020; BSH-SUPERSEDED"),
+    "nbt-total-likely": ("", None, "<", 100, "ng/L", "deficient", "NBT-B12"),
+    "nbt-total-possible": (">=", 100, "<=", 145, "ng/L", "indeterminate", "NBT-B12"),
+    "nbt-total-may": (">", 145, "<=", 200, "ng/L", "indeterminate", "NBT-B12"),
+    "nbt-total-unlikely": (">", 200, "<=", 914, "ng/L", "unlikely", "NBT-B12"),
+    "nbt-total-high": (">", 914, "", None, "ng/L", "not stated", "NBT-B12"),
+    "ruh24-total-deficient": ("", None, "<", 145, "ng/L", "deficient", "RUH-B12-2024"),
+    "ruh24-total-possible": (">=", 145, "<=", 180, "ng/L", "indeterminate", "RUH-B12-2024"),
+    "ruh24-total-unlikely": (">", 180, "<=", 914, "ng/L", "unlikely", "RUH-B12-2024"),
+    "ruh24-total-raised": (">", 914, "", None, "ng/L", "not stated", "RUH-B12-2024"),
+    # RUH 2023: only the cut-offs were recorded, not the laboratory's meaning of each band
+    "ruh23-total-below-100": ("", None, "<", 100, "ng/L", "not stated", "RUH-B12-2023"),
+    "ruh23-total-100-145": (">=", 100, "<", 145, "ng/L", "not stated", "RUH-B12-2023"),
+    "ruh23-total-145-200": (">=", 145, "<=", 200, "ng/L", "not stated", "RUH-B12-2023"),
+    "ruh23-total-above-200": (">", 200, "", None, "ng/L", "not stated", "RUH-B12-2023"),
+    "ucsf-total-low": ("", None, "<", 200, "ng/L", "deficient", "UCSF-LAB"),
+    "ucsf-total-borderline": (">=", 200, "<=", 300, "ng/L", "indeterminate", "UCSF-LAB"),
+    "ucsf-total-normal": (">", 300, "<=", 816, "ng/L", "normal", "UCSF-LAB"),
+    "ucsf-total-above": (">", 816, "", None, "ng/L", "not stated", "UCSF-LAB"),
+    "nice-active-deficient": ("", None, "<", 25, "pmol/L", "deficient", "NWLP-ACTIVE"),
+    "nice-active-indeterminate": (">=", 25, "<=", 70, "pmol/L", "indeterminate",
+                                  "NWLP-ACTIVE"),
+    "nice-active-unlikely": (">", 70, "", None, "pmol/L", "unlikely", "NWLP-ACTIVE"),
+    "pn-mma-normal": ("", None, "<", 0.28, "umol/L", "normal", "PRACTNEUROL-N2O"),
+    "pn-mma-raised": (">=", 0.28, "<=", 0.75, "umol/L", "raised", "PRACTNEUROL-N2O"),
+    "pn-mma-highly": (">", 0.75, "", None, "umol/L", "raised", "PRACTNEUROL-N2O"),
+    "stabler-mma-normal": ("", None, "<", 400, "nmol/L", "normal", "STABLER-2013"),
+    "stabler-mma-raised": (">=", 400, "", None, "nmol/L", "raised", "STABLER-2013"),
+    "vh-mma-normal": (">=", 0.07, "<=", 0.27, "umol/L", "normal", "VEGANHEALTH-LAB"),
+    "vh-mma-cutoff": (">", 0.376, "", None, "umol/L", "raised", "VEGANHEALTH-LAB"),
+    "wiki-mma-raised": (">", 0.4, "", None, "umol/L", "raised", "WIKI-B12DEF-2016"),
+    "pn-hcy-normal": ("", None, "<", 15, "umol/L", "normal", "PRACTNEUROL-N2O"),
+    "pn-hcy-raised": (">=", 15, "", None, "umol/L", "raised", "PRACTNEUROL-N2O"),
+    "stabler-hcy-normal": ("", None, "<", 14, "umol/L", "normal", "STABLER-2013"),
+    "stabler-hcy-raised": (">=", 14, "", None, "umol/L", "raised", "STABLER-2013"),
+    "vh-hcy-normal": (">=", 2.2, "<=", 13.2, "umol/L", "normal", "VEGANHEALTH-LAB"),
+    "mcv-normal": (">=", 80, "<=", 96, "fL", "normal", "CLINCOMMANDER; VEGANHEALTH-LAB"),
+    "mcv-macrocytosis": (">", 100, "", None, "fL", "raised", "CLINCOMMANDER; VEGANHEALTH-LAB"),
+}
+
+
+def _table():
+    return data.load("lab_thresholds").set_index("band_id")
+
+
+def test_every_band_is_pinned():
+    assert set(_table().index) == set(PINNED)
+
+
+@pytest.mark.parametrize("band_id", sorted(PINNED))
+def test_band_matches_the_digest(band_id):
+    row = _table().loc[band_id]
+    lower_op, lower, upper_op, upper, unit, category, source = PINNED[band_id]
+    got_lower = None if math.isnan(row["lower"]) else row["lower"]
+    got_upper = None if math.isnan(row["upper"]) else row["upper"]
+    assert (row["lower_op"], got_lower, row["upper_op"], got_upper) == (
+        lower_op, lower, upper_op, upper)
+    assert (row["unit"], row["category"], row["source"]) == (unit, category, source)
+
+
+@pytest.mark.parametrize("band_id", sorted(PINNED))
+def test_a_value_inside_each_band_is_put_in_that_band(band_id):
+    row = _table().loc[band_id]
+    lo = 0.0 if math.isnan(row["lower"]) else row["lower"]
+    hi = lo * 2 + 1 if math.isnan(row["upper"]) else row["upper"]
+    value = (lo + hi) / 2
+    result = labs.interpret(row["analyte"], value, row["unit"], row["scheme"])
+    assert result.band == row["band"] and result.category == row["category"]
+    assert result.source == row["source"]
+
+
+@pytest.mark.parametrize("value,category", [
+    (179.9, "deficient"), (180, "indeterminate"), (350, "indeterminate"),
+    (350.1, "unlikely"), (0, "deficient"), (5000, "unlikely"),
+])
+def test_nice_total_b12_boundaries(value, category):
+    result = labs.interpret_total_b12(value)
+    assert result.category == category
+    assert result.source == "NTRO-NICE"
+    assert result.scheme == "NICE-NG239"
+
+
+@pytest.mark.parametrize("value,category", [
+    (24.9, "deficient"), (25, "indeterminate"), (70, "indeterminate"), (70.1, "unlikely")])
+def test_nice_active_b12_boundaries(value, category):
+    assert labs.interpret_active_b12(value).category == category
+
+
+def test_nice_pmol_figures_are_the_derived_conversions():
+    # digest 2.2: 180 ng/L = 133 pmol/L and 350 ng/L = 258 pmol/L (DERIVED with 0.738)
+    assert round(units.convert(180, "ng/L", "pmol/L")) == 133
+    assert round(units.convert(350, "ng/L", "pmol/L")) == 258
+    assert labs.interpret_total_b12(132, "pmol/L").category == "deficient"
+    assert labs.interpret_total_b12(134, "pmol/L").category == "indeterminate"
+    assert labs.interpret_total_b12(259, "pmol/L").category == "unlikely"
+
+
+def test_pg_per_ml_reads_the_same_as_ng_per_l():
+    for value in (150, 200, 400):
+        assert labs.interpret_total_b12(value, "pg/mL").band == \
+            labs.interpret_total_b12(value, "ng/L").band
+
+
+def test_same_result_differs_between_schemes():
+    # 170 ng/L: NICE deficient, RUH 2024 only 'possible'; the course shows who says what
+    assert labs.interpret_total_b12(170).category == "deficient"
+    assert labs.interpret_total_b12(170, scheme="RUH-2024").category == "indeterminate"
+    assert labs.interpret_total_b12(190, scheme="BSH-CKS (historical)").category == "not stated"
+    assert labs.interpret_total_b12(250, scheme="BSH-CKS (historical)").category == "not stated"
+
+
+def test_schemes_lists_nice_first_and_local_labs():
+    total = labs.schemes("total_b12")
+    assert total[0] == "NICE-NG239"
+    assert {"BSH-CKS (historical)", "NBT-B12", "RUH-2024", "RUH-2023 (historical)",
+            "UCSF"} <= set(total)
+    assert labs.schemes("active_b12") == ["NICE-NG239"]
+
+
+def test_metabolites_convert_between_micromol_and_nanomol():
+    assert labs.interpret("mma", 300, "nmol/L", "PRACTNEUROL-N2O").category == "raised"
+    assert labs.interpret("mma", 0.3, "umol/L", "STABLER-2013").category == "normal"
+
+
+def test_gap_between_bands_is_reported_not_guessed():
+    result = labs.interpret("mcv", 98, "fL", "MCV")
+    assert result.category == "unclassified"
+
+
+def test_explanation_is_plain_english_with_the_band():
+    result = labs.interpret_total_b12(250)
+    assert "indeterminate" in result.explanation and "250 ng/L" in result.explanation
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: labs.interpret_total_b12(-5), "cannot be negative"),
+    (lambda: labs.interpret_total_b12(float("nan")), "not a usable number"),
+    (lambda: labs.interpret_total_b12("abc"), "not a number"),
+    (lambda: labs.interpret_total_b12(200, "mg"), "Accepted units: ng/L, pg/mL, pmol/L"),
+    (lambda: labs.interpret_total_b12(200, "furlongs"), "Accepted units"),
+    (lambda: labs.interpret_total_b12(200, scheme="WHO"), "Schemes: NICE-NG239"),
+    (lambda: labs.interpret_active_b12(50, "ng/L"), "pmol/L"),
+    (lambda: labs.interpret_active_b12(50, scheme="BSH-CKS (historical)"),
+     "Schemes: NICE-NG239"),
+    (lambda: labs.schemes("folate"), "Accepted tests"),
+])
+def test_bad_input_says_what_is_accepted(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.floats(min_value=1, max_value=3000, allow_nan=False))
+def test_interpretation_does_not_depend_on_the_unit_typed(value):
+    boundaries = (180, 350)
+    if any(abs(value - b) < 1e-6 for b in boundaries):
+        return
+    in_pmol = units.convert(value, "ng/L", "pmol/L")
+    assert math.isclose(units.convert(in_pmol, "pmol/L", "ng/L"), value, rel_tol=1e-12)
+    assert labs.interpret_total_b12(in_pmol, "pmol/L").category == \
+        labs.interpret_total_b12(value, "ng/L").category
+
+
+@pytest.mark.parametrize("scheme", labs.schemes("total_b12"))
+def test_total_b12_schemes_cover_every_value_exactly_once(scheme):
+    rows = labs.bands("total_b12", scheme)
+    for value in [x / 2 for x in range(0, 2400)]:
+        hits = [r for _, r in rows.iterrows() if labs._contains(r, value)]
+        assert len(hits) == 1, (scheme, value, len(hits))

@@ -1,0 +1,137 @@
+"""exercises/ is generated from solutions/: runnable stubs, no hidden tests, identical rebuilds."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from b12course.exercises import build
+from grading_fixtures import solution_notebook
+
+SOLUTIONS = build.solution_paths()
+
+
+def test_exercises_folder_matches_a_fresh_build():
+    assert SOLUTIONS, "no solution notebooks in solutions/"
+    assert build.stale_exercises() == []
+
+
+def test_build_twice_gives_byte_identical_files(tmp_path):
+    first = {p.name: p.read_bytes() for p in build.build(out=tmp_path / "a")}
+    second = {p.name: p.read_bytes() for p in build.build(out=tmp_path / "b")}
+    assert first == second and set(first) == {p.name for p in SOLUTIONS}
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
+def test_solution_is_well_formed_with_at_least_four_graded_tasks(path):
+    nb = nbformat.read(path, as_version=4)
+    assert build.problems(nb, path.name) == []
+    assert len(build.tasks(nb)) >= 4
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
+def test_exercise_keeps_no_answer_and_no_hidden_test(path):
+    solution = nbformat.read(path, as_version=4)
+    exercise = nbformat.reads(build.render(path), as_version=4)
+    assert len(exercise.cells) == len(solution.cells)
+    for sol, ex in zip(solution.cells, exercise.cells, strict=True):
+        assert build.nbgrader_meta(sol) == build.nbgrader_meta(ex)
+        assert build.BEGIN_SOLUTION not in ex.source
+        assert build.BEGIN_HIDDEN not in ex.source
+        if build.BEGIN_SOLUTION in sol.source:
+            assert build.ANSWER_STUB in ex.source
+        if ex.cell_type == "code":
+            assert ex.outputs == [] and ex.execution_count is None
+
+
+def test_stub_sets_every_assigned_name_to_ellipsis_and_keeps_code_around_it():
+    source = ("x = 1\n### BEGIN SOLUTION\ndose_mcg = 1000\nvolume_ml, n = 1, 2\nprint(n)\n"
+              "### END SOLUTION\nvolume_ml")
+    assert build.strip_regions(source) == (
+        "x = 1\n# YOUR ANSWER HERE\ndose_mcg = ...\nvolume_ml = ...\nn = ...\nvolume_ml")
+
+
+def test_stub_keeps_indentation_and_region_without_names_becomes_pass():
+    source = "def f():\n    ### BEGIN SOLUTION\n    return 3\n    ### END SOLUTION"
+    assert build.strip_regions(source) == "def f():\n    # YOUR ANSWER HERE\n    pass"
+    compile(build.strip_regions(source), "stub", "exec")
+
+
+def test_hidden_tests_are_removed_and_visible_checks_kept():
+    source = ("checks.check_answer('t', x)\n### BEGIN HIDDEN TESTS\nassert x == 2\n"
+              "### END HIDDEN TESTS")
+    assert build.strip_regions(source) == "checks.check_answer('t', x)"
+
+
+def test_markdown_answer_gets_a_placeholder_and_metadata_is_kept():
+    exercise = build.make_exercise(solution_notebook("a"))
+    written = exercise.cells[-1]
+    assert written.source == build.MARKDOWN_PLACEHOLDER
+    assert written.metadata["nbgrader"]["grade_id"] == "a-why"
+    assert written.metadata["nbgrader"]["points"] == 1
+
+
+def test_unbalanced_markers_are_reported_with_file_and_cell():
+    nb = solution_notebook("a")
+    nb.cells[2].source = "### BEGIN SOLUTION\nx = 1"
+    [message] = [m for m in build.problems(nb, "s.ipynb") if "cell 3" in m]
+    assert "s.ipynb, cell 3" in message and "no matching" in message
+    with pytest.raises(build.ExerciseError):
+        build.make_exercise(nb, "s.ipynb")
+
+
+def test_duplicate_grade_ids_and_missing_points_are_reported():
+    nb = solution_notebook("a")
+    nb.cells[4].metadata["nbgrader"]["grade_id"] = "a-one-answer"
+    del nb.cells[5].metadata["nbgrader"]["points"]
+    messages = build.problems(nb, "s.ipynb")
+    assert any("duplicate grade_id 'a-one-answer'" in m for m in messages)
+    assert any("has no points" in m for m in messages)
+
+
+def test_check_reports_hand_edits_missing_and_stray_files(tmp_path):
+    src, out = tmp_path / "solutions", tmp_path / "exercises"
+    src.mkdir()
+    nbformat.write(solution_notebook("a"), src / "01_a_exercises.ipynb")
+    assert any("missing" in m for m in build.stale_exercises(src, out))
+    build.build(src, out)
+    assert build.stale_exercises(src, out) == []
+    edited = out / "01_a_exercises.ipynb"
+    edited.write_text(edited.read_text().replace("a_one = ...", "a_one = 6"))
+    nbformat.write(solution_notebook("b"), out / "09_b_exercises.ipynb")
+    messages = build.stale_exercises(src, out)
+    assert any("out of date" in m for m in messages)
+    assert any("09_b_exercises.ipynb: has no solution" in m for m in messages)
+
+
+def test_cli_check_exit_codes(tmp_path):
+    src, out = tmp_path / "solutions", tmp_path / "exercises"
+    src.mkdir()
+    nbformat.write(solution_notebook("a"), src / "01_a_exercises.ipynb")
+    command = [sys.executable, "-m", "b12course.cli", "exercises", "build",
+               "--solutions", str(src), "--out", str(out)]
+    stale = subprocess.run([*command, "--check"], capture_output=True, text=True)
+    assert stale.returncode == 1 and "missing" in stale.stdout
+    built = subprocess.run(command, capture_output=True, text=True)
+    assert built.returncode == 0 and "1 exercise notebook(s) built" in built.stdout
+    fresh = subprocess.run([*command, "--check"], capture_output=True, text=True)
+    assert fresh.returncode == 0 and "up to date" in fresh.stdout
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
+def test_every_cited_key_in_a_solution_resolves(path):
+    import re
+
+    from b12course.sources import references
+
+    keys = set()
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "markdown":
+            for group in re.findall(r"\[([A-Z0-9][A-Za-z0-9-]*(?:;\s*[A-Z0-9][A-Za-z0-9-]*)*)\]",
+                                    cell.source):
+                keys.update(k.strip() for k in group.split(";"))
+    assert keys, "a solution should cite its sources"
+    assert references.unresolved(keys) == []

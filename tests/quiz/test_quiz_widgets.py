@@ -1,0 +1,290 @@
+"""Quiz widgets without a browser: every option of every question of every bank, via .click()."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from b12course import quiz
+from b12course.quiz.model import load_all
+from b12course.quiz.progress import QuizProgress
+from b12course.quiz.scoring import tidy_feedback
+from b12course.quiz.widgets import CaseView, QuestionView, QuizView, shuffled_order
+from b12course.sources import units
+
+BANKS = load_all()
+LEAVES = [(name, leaf) for name, bank in BANKS.items() for q in bank.questions
+          for leaf in q.leaves()]
+CASES = [(name, q) for name, bank in BANKS.items() for q in bank.questions if q.type == "case"]
+
+CORRECT = "✅ Correct."
+
+
+def headline(view):
+    """The first line of the feedback: the status in a symbol and words."""
+    value = view.feedback.value
+    return value.split("</b>", 1)[0]
+
+
+def view_for(question, tmp_path):
+    return QuestionView(question, QuizProgress(tmp_path / "progress.json"))
+
+
+def correct_response(q):
+    if q.type == "multiple_choice":
+        return next(i for i, c in enumerate(q.choices) if c.correct)
+    if q.type == "many_choice":
+        return [i for i, c in enumerate(q.choices) if c.correct]
+    if q.type == "order":
+        return list(range(len(q.steps)))
+    answer = next(a for a in q.numeric if a.correct)
+    return f"{answer.value!r} {answer.unit}" if answer.unit else repr(answer.value)
+
+
+def check(view, response):
+    view.set_response(response)
+    view.check.click()
+    return view.feedback.value
+
+
+def assert_attempt_shows_why_and_source(view):
+    value = view.feedback.value
+    assert "<b>Why:</b>" in value and "<b>Source:</b>" in value
+    for key in view.question.source_keys:
+        assert f"[{key}]" in value
+    assert "not found in data/references.csv" not in value
+
+
+@pytest.mark.parametrize("bank, q", LEAVES, ids=[q.id for _, q in LEAVES])
+def test_every_option_gets_the_right_verdict(bank, q, tmp_path):
+    if q.type == "multiple_choice":
+        for i, choice in enumerate(q.choices):
+            view = view_for(q, tmp_path)
+            check(view, i)
+            if choice.correct:
+                assert CORRECT in headline(view)
+            else:
+                assert "❌ Incorrect." in headline(view) and CORRECT not in view.feedback.value
+            assert tidy_feedback(choice.feedback) in view.feedback.value
+            assert_attempt_shows_why_and_source(view)
+    elif q.type == "many_choice":
+        n_correct = sum(c.correct for c in q.choices)
+        for i, choice in enumerate(q.choices):
+            view = view_for(q, tmp_path)
+            check(view, [i])
+            if choice.correct and n_correct == 1:
+                assert CORRECT in headline(view)
+            else:
+                assert "❌" in headline(view) and CORRECT not in headline(view)
+            assert tidy_feedback(choice.feedback) in view.feedback.value
+            assert_attempt_shows_why_and_source(view)
+        view = view_for(q, tmp_path)
+        check(view, correct_response(q))
+        assert CORRECT in headline(view)
+    elif q.type == "numeric":
+        for answer in q.numeric:
+            view = view_for(q, tmp_path)
+            text = f"{answer.value!r} {answer.unit}" if answer.unit else repr(answer.value)
+            check(view, text)
+            assert (CORRECT in headline(view)) == answer.correct
+            if not answer.correct:
+                assert "❌" in headline(view)
+            assert tidy_feedback(answer.feedback) in view.feedback.value
+            assert_attempt_shows_why_and_source(view)
+        right = next(a for a in q.numeric if a.correct)
+        if right.unit:  # the same amount written in every other unit of its kind is accepted
+            for other in units.accepted_units(units.dimension(right.unit)):
+                amount = units.convert(right.value, right.unit, other)
+                view = view_for(q, tmp_path)
+                check(view, f"{amount:.12g} {other}")
+                assert CORRECT in headline(view), (other, view.feedback.value)
+        wrong = right.value * 7 + 13
+        if not any(a.matches(wrong) for a in q.numeric):
+            view = view_for(q, tmp_path)
+            check(view, f"{wrong!r} {right.unit or ''}")
+            assert "❌" in headline(view)
+    elif q.type == "order":
+        view = view_for(q, tmp_path)
+        check(view, correct_response(q))
+        assert CORRECT in headline(view)
+        assert_attempt_shows_why_and_source(view)
+        view = view_for(q, tmp_path)
+        check(view, shuffled_order(q))
+        assert "❌" in headline(view)
+    else:
+        pytest.fail(f"unexpected leaf type {q.type}")
+
+
+@pytest.mark.parametrize("bank, q", LEAVES, ids=[q.id for _, q in LEAVES])
+def test_blank_and_bad_input_get_a_friendly_message(bank, q, tmp_path):
+    view = view_for(q, tmp_path)
+    view.check.click()
+    assert headline(view).startswith("<div") and "ℹ️" in headline(view)
+    assert "Traceback" not in view.feedback.value and view.attempts == 0
+    if q.type == "numeric":
+        bad = ["", "abc", "NaN", "1e999", "-5", "1,0,0", "<script>x</script>"]
+        if q.unit:
+            bad.append("1000")  # a number with no unit
+        for text in bad:
+            check(view, text)
+            assert "ℹ️" in headline(view), text
+            assert "<script>" not in view.feedback.value
+        assert view.attempts == 0
+
+
+def test_order_shows_a_shuffled_start_that_is_stable(tmp_path):
+    for _, q in LEAVES:
+        if q.type == "order":
+            order = shuffled_order(q)
+            assert sorted(order) == list(range(len(q.steps))) and order != sorted(order)
+            assert order == shuffled_order(q)
+            view = view_for(q, tmp_path)
+            labels = [label for label, _ in view.input[0].options[1:]]
+            assert len(labels) == len(q.steps)
+
+
+def test_order_with_a_repeated_step_asks_to_use_each_once(tmp_path):
+    q = quiz.load_bank("00_start_here").get("00-smallest-to-largest")
+    view = view_for(q, tmp_path)
+    check(view, [0, 0, 1, 2])
+    assert "ℹ️" in headline(view) and "once" in view.feedback.value
+
+
+@pytest.mark.parametrize("bank, case", CASES, ids=[c.id for _, c in CASES])
+def test_case_parts_open_in_sequence(bank, case, tmp_path):
+    view = CaseView(case, QuizProgress(tmp_path / "progress.json"))
+    assert case.stem in view.stem.value
+    parts = view.parts
+    assert parts[0].layout.display is None
+    assert all(p.layout.display == "none" for p in parts[1:])
+    for n, part in enumerate(parts):
+        part.check.click()  # blank: not an attempt, the next part stays closed
+        if n + 1 < len(parts):
+            assert parts[n + 1].layout.display == "none"
+        check(part, correct_response(part.question))
+        assert CORRECT in headline(part)
+        if n + 1 < len(parts):
+            assert parts[n + 1].layout.display is None
+    assert f"{len(parts)} of {len(parts)} parts" in view.summary.value
+    assert "<b>Source:</b>" in view.summary.value
+
+
+@pytest.mark.parametrize("name", sorted(BANKS))
+def test_whole_bank_score_summary(name, tmp_path):
+    widget = quiz.show(name)
+    assert isinstance(widget, QuizView)
+    views = widget.views
+    total = len(views)
+    assert f"0 of {total} correct" in widget.score.value
+    first = views[0]
+    first.set_response(correct_response(first.question))
+    first.check.click()
+    assert f"1 of {total} correct · 1 attempted · 1 right first time" in widget.score.value
+    for view in views[1:]:
+        check(view, correct_response(view.question))
+    assert f"{total} of {total} correct · {total} attempted" in widget.score.value
+
+
+def test_show_with_ids_keeps_the_order_given():
+    widget = quiz.show("00_start_here", ids=["00-why-units", "00-mcg-in-1mg-ampoule"])
+    assert [v.question.id for v in widget.views] == ["00-why-units", "00-mcg-in-1mg-ampoule"]
+
+
+def test_retry_clears_answer_and_feedback(tmp_path):
+    q = quiz.load_bank("00_start_here").get("00-same-as-1mg")
+    view = view_for(q, tmp_path)
+    assert view.retry.disabled
+    check(view, [3])
+    assert "❌" in headline(view) and not view.retry.disabled
+    view.retry.click()
+    assert view.response() == [] and "❌" not in view.feedback.value and view.retry.disabled
+    check(view, [0, 1, 2])
+    assert CORRECT in headline(view) and view.attempts == 2
+
+
+def test_order_retry_shows_the_placeholder_again(tmp_path):
+    q = quiz.load_bank("00_start_here").get("00-smallest-to-largest")
+    view = view_for(q, tmp_path)
+    assert all(d.label == "(choose a step)" for d in view.input)
+    check(view, [1, 0, 2, 3])
+    assert "❌" in headline(view)
+    view.retry.click()
+    assert all(d.label == "(choose a step)" for d in view.input)
+    assert view.response() == [None] * 4
+    check(view, [0, 1, 2, 3])
+    assert CORRECT in headline(view)
+
+
+def test_two_widgets_do_not_share_state(tmp_path):
+    first, second = quiz.show("00_start_here"), quiz.show("00_start_here")
+    check(first.views[3], 0)
+    assert "✅" in headline(first.views[3])
+    assert "Choose one answer" in second.views[3].feedback.value
+    assert second.views[3].input.value is None
+
+
+def _models(widget):
+    """Every widget model a view sends to the browser: itself, children, layout and style."""
+    seen, stack = {}, [widget]
+    while stack:
+        w = stack.pop()
+        if w is None or id(w) in seen:
+            continue
+        seen[id(w)] = w
+        stack.extend(getattr(w, "children", ()))
+        stack.extend(getattr(w, name, None) for name in ("layout", "style"))
+        if isinstance(getattr(w, "input", None), list):
+            stack.extend(w.input)
+    return list(seen.values())
+
+
+def test_a_quiz_shares_layout_and_style_models_but_not_state():
+    """A quiz sends one model per control, not three (Layout and Style are shared)."""
+    import ipywidgets as widgets
+
+    quiz_view = quiz.show("03_regimens_by_cause")
+    models = _models(quiz_view)
+    controls = [m for m in models if not isinstance(m, widgets.Layout | widgets.Style)]
+    layouts = [m for m in models if isinstance(m, widgets.Layout)]
+    # Own layouts: the quiz, each question (hidden and shown in cases) and each case box.
+    assert len(layouts) <= len(quiz_view.views) + len(quiz_view.items) + 4
+    assert len(models) < 1.3 * len(controls)
+    own = {id(v.layout) for v in quiz_view.views}
+    assert len(own) == len(quiz_view.views)
+    assert not own & {id(v.feedback.layout) for v in quiz_view.views}
+
+
+def test_every_control_has_a_text_label(tmp_path):
+    for name in BANKS:
+        for view in quiz.show(name).views:
+            controls = view.input if isinstance(view.input, list) else [view.input]
+            for control in controls:
+                assert control.description.strip()
+            assert view.check.description == "Check" and view.retry.description
+
+
+
+NUMERIC = [q for _, q in LEAVES if q.type == "numeric"]
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=30), index=st.integers(min_value=0, max_value=len(NUMERIC) - 1))
+def test_typed_answers_never_raise_in_the_widget(tmp_path, text, index):
+    view = view_for(NUMERIC[index], tmp_path)
+    check(view, text)
+    value = view.feedback.value
+    assert any(symbol in headline(view) for symbol in ("✅", "❌", "ℹ️"))
+    assert "Traceback" not in value and "<script" not in value.lower()
+
+
+def test_quiz_citations_say_when_a_source_is_superseded_draft_or_secondary():
+    """A student reading a quiz's sources can tell a withdrawn or second-hand source apart."""
+    from b12course.quiz.widgets import citation_html
+
+    shown = citation_html("NICE-NG239; BSH-2014; NICE-DRAFT-2023; CKS-2020")
+    parts = shown.split("[")
+    by_key = {part.split("]")[0]: part for part in parts if "]" in part}
+    assert "(superseded)" in by_key["BSH-2014"]
+    assert "(draft)" in by_key["NICE-DRAFT-2023"]
+    assert "(secondary source)" in by_key["CKS-2020"]
+    assert "<em>" not in by_key["NICE-NG239"]
