@@ -16,6 +16,7 @@ from functools import cache
 import pytest
 
 from b12course.clinical import products, regimens
+from b12course.sources import data, references
 from b12course.sources.paths import REPO_ROOT, data_dir
 
 NB = REPO_ROOT / "notebooks"
@@ -307,8 +308,6 @@ def test_exercise_07_labels_the_three_month_wording_as_older(path):
 
 # =============================================== independent re-read (R01-R14, Dec 2026)
 # Each test below failed on the text the re-read found (checked before the fix).
-
-from b12course import data, references  # noqa: E402
 
 NOTEBOOKS = sorted(NB.glob("[0-9]*.ipynb"))
 # a clause mentions oral B12 (not oral contraceptives, anticoagulants or potassium) ...

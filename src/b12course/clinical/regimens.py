@@ -437,7 +437,7 @@ def _lifelong(cause_row, maintenance, statements, region) -> tuple[str, str]:
     """(lifelong, note): the note gives the course's reasoning, labelled as such, then what the
     sources in causes.csv ``duration_source`` say (plus a first-shown maintenance row that itself
     says 'for life'), so no source is cited for a duration it does not state."""
-    from b12course import data
+    from b12course.sources import data
 
     basis = cause_row.get("duration_basis") or ""
     keys = "; ".join(dict.fromkeys(
