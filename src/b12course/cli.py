@@ -31,6 +31,43 @@ def _course_map(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _data_dictionary(args: argparse.Namespace) -> int:
+    from b12course.sources import datadict
+    from b12course.sources.paths import repo_path
+
+    if not (args.write or args.check):
+        print(datadict.markdown())
+        return 0
+    readme = repo_path("data", "README.md")
+    text = readme.read_text(encoding="utf-8")
+    problems = datadict.problems(text)
+    if args.write and datadict.render(text) != text:
+        readme.write_text(datadict.render(text), encoding="utf-8")
+        problems = datadict.problems(readme.read_text(encoding="utf-8"))
+        print(f"updated {readme}")
+    for problem in problems:
+        print(f"data/README.md: {problem}")
+    if not problems:
+        print("data dictionary up to date")
+    return 1 if problems else 0
+
+
+def _data_snapshot(args: argparse.Namespace) -> int:
+    from b12course.sources import snapshot
+
+    if args.update:
+        changes = snapshot.update()
+        print("\n".join(changes) or "no change")
+        print(f"wrote {snapshot.path()}: commit it with a clinical re-read of each change")
+        return 0
+    changes = snapshot.diff(snapshot.committed(), snapshot.current())
+    print("\n".join(changes) or "clinical values match the reviewed snapshot")
+    if changes:
+        print(f"{len(changes)} change(s) from {snapshot.path()}; after a clinical re-read "
+              f"(instructors/clinical_review.md) record them with `{snapshot.UPDATE_COMMAND}`")
+    return 1 if changes else 0
+
+
 def _exercises(args: argparse.Namespace) -> int:
     from b12course.exercises import build
 
@@ -113,6 +150,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_check_notebooks)
     p = sub.add_parser("course-map", help="print the course map as Markdown (for the README)")
     p.set_defaults(func=_course_map)
+    p = sub.add_parser("data-dictionary", help="print the data dictionary generated from the "
+                                               "table schemas (--write: update data/README.md)")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--write", action="store_true",
+                       help="rewrite the generated tables in data/README.md")
+    group.add_argument("--check", action="store_true",
+                       help="write nothing; exit 1 if data/README.md is stale")
+    p.set_defaults(func=_data_dictionary)
+    p = sub.add_parser("data-snapshot", help="compare the clinical values with the reviewed "
+                                             "snapshot (--update: record them after review)")
+    p.add_argument("--update", action="store_true",
+                   help="write tests/snapshots/clinical_values.json from the tables")
+    p.set_defaults(func=_data_snapshot)
     p = sub.add_parser("exercises", help="build exercises/ from solutions/ (or check it)")
     p.add_argument("action", choices=["build", "samples"],
                    help="build: write exercises/ from solutions/; samples: write fake student "
@@ -143,8 +193,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from b12course.sources.paths import CloneOnlyError
+
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except CloneOnlyError as error:  # a wheel install asked for notebooks/ or solutions/
+        print(f"b12course: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,6 +1,5 @@
 """The body-store teaching model: cited parameters, derived retention and depletion times."""
 
-import math
 
 import pandas as pd
 import pytest
@@ -16,22 +15,6 @@ RETAINED = {
     "smpcch-cn-25": 95, "smpcch-cn-100": 53, "smpcch-cn-1000": 15,
     "apr-cn-100": 55, "apr-cn-1000": 15, "blood1952-parenteral": 47,
 }
-BODY_STORES = {
-    "daily_loss_intact": (0.1, None, "%/day", "IOM-1998"),
-    "daily_loss_no_reabsorption": (0.2, None, "%/day", "IOM-1998"),
-    "daily_loss_atrophic_gastritis": (0.15, None, "%/day", "IOM-1998"),
-    "daily_loss_pooled": (0.13, None, "%/day", "B12-LOSS-SR-2013"),
-    "daily_loss_absolute": (1.4, 5.1, "mcg/day", "B12-LOSS-SR-2013"),
-    "daily_excretion_radiolabel": (0.66, 2.1, "mcg/day", "CO57-EXCRETION"),
-    "store_range_all_estimates": (0.6, 3.9, "mg", "IOM-1998"),
-    "store_most_estimates": (2, 3, "mg", "IOM-1998"),
-    "store_hunt": (1, 5, "mg", "HUNT-BMJ-2014"),
-    "store_wikipedia": (2, 5, "mg", "WIKI-SERUMB12"),
-    "store_minimum_healthy": (300, None, "mcg", "IOM-1998"),
-    "liver_content": (1, None, "mcg/g", "IOM-1998"),
-    "biliary_secretion_iom": (1.4, None, "mcg/day", "IOM-1998"),
-    "biliary_excretion_statpearls": (1, 10, "mcg/day", "STATPEARLS-IF"),
-}
 
 
 def test_every_retention_row_is_pinned():
@@ -42,19 +25,6 @@ def test_every_retention_row_is_pinned():
 def test_retained_share_matches_the_digest(row_id):
     table = stores.retention_table().set_index("row_id")
     assert table.loc[row_id, "retained_percent"] == pytest.approx(RETAINED[row_id])
-
-
-@pytest.mark.parametrize("name", sorted(BODY_STORES))
-def test_body_store_parameter_matches_the_digest(name):
-    row = data.load("body_stores").set_index("parameter").loc[name]
-    value, value_max, unit, source = BODY_STORES[name]
-    assert row["value"] == value
-    assert (None if math.isnan(row["value_max"]) else row["value_max"]) == value_max
-    assert (row["unit"], row["source"]) == (unit, source)
-
-
-def test_every_body_store_row_is_pinned():
-    assert set(data.load("body_stores")["parameter"]) == set(BODY_STORES)
 
 
 @pytest.mark.parametrize("start,end,scenario,days", [

@@ -1,45 +1,11 @@
-"""Needle lengths (CDC adult table, every row pinned) and injection-site guidance."""
+"""Needle lengths (CDC adult table; its values pinned by the reviewed snapshot,
+tests/snapshots/clinical_values.json) and injection-site guidance."""
 
-import math
 
 import pytest
 
-# row_id -> (sex, kg band, lb band, length inches min-max, gauge, angle), digest section 4.2.
 from b12course.clinical import technique
 from b12course.sources import data
-
-PINNED = {
-    "deltoid-under-60kg": ("any", (None, 60), (None, 130), (0.625, 1), (22, 25), 90),
-    "deltoid-60-70kg": ("any", (60, 70), (130, 152), (1, 1), (22, 25), 90),
-    "deltoid-female-70-90kg": ("female", (70, 90), (153, 200), (1, 1.5), (22, 25), 90),
-    "deltoid-male-70-118kg": ("male", (70, 118), (153, 260), (1, 1.5), (22, 25), 90),
-    "deltoid-female-over-90kg": ("female", (90, None), (200, None), (1.5, 1.5), (22, 25), 90),
-    "deltoid-male-over-118kg": ("male", (118, None), (260, None), (1.5, 1.5), (22, 25), 90),
-    "vastus-lateralis-adult": ("any", (None, None), (None, None), (1, 1.5), (22, 25), 90),
-    "uk-self-injection": ("any", (None, None), (None, None), (1, 1.5), (21, 23), None),
-    "uk-self-injection-larger": ("any", (None, None), (None, None), (None, 3), (None, None),
-                                 None),
-}
-
-
-def _v(x):
-    return None if isinstance(x, float) and math.isnan(x) else x
-
-
-def test_every_needle_row_is_pinned():
-    assert set(data.load("needle_lengths")["row_id"]) == set(PINNED)
-
-
-@pytest.mark.parametrize("row_id", sorted(PINNED))
-def test_needle_row_matches_the_digest(row_id):
-    row = data.load("needle_lengths").set_index("row_id").loc[row_id]
-    sex, kg, lb, length, gauge, angle = PINNED[row_id]
-    assert row["sex"] == sex
-    assert (_v(row["weight_min_kg"]), _v(row["weight_max_kg"])) == kg
-    assert (_v(row["weight_min_lb"]), _v(row["weight_max_lb"])) == lb
-    assert (_v(row["length_min_inch"]), row["length_max_inch"]) == length
-    assert (_v(row["gauge_min"]), _v(row["gauge_max"])) == gauge
-    assert _v(row["angle_degrees"]) == angle
 
 
 def test_millimetres_are_computed_from_inches():
