@@ -41,14 +41,16 @@ def solution_notebook(prefix: str = "a"):
     nb.cells = [
         _md("# Tiny exercise"),
         _code("base = 2"),
-        _code(f"### BEGIN SOLUTION\n{prefix}_one = base * 3\n### END SOLUTION",
+        _code(f"### BEGIN SOLUTION\n### STUB {prefix}_one = ...\n{prefix}_one = base * 3\n"
+              "### END SOLUTION",
               _meta(f"{prefix}-one-answer", grade=False, solution=True)),
         _code(f"print('self-check', {prefix}_one is not ...)\n### BEGIN HIDDEN TESTS\n"
               f"assert {prefix}_one is not ..., 'Not answered yet: fill in {prefix}_one'\n"
               f"assert {prefix}_one == base * 3, 'Not quite: multiply base by 3'\n"
               "### END HIDDEN TESTS",
               _meta(f"{prefix}-one", grade=True, solution=False, points=1)),
-        _code(f"### BEGIN SOLUTION\n{prefix}_two = [base] * 2\n### END SOLUTION",
+        _code(f"### BEGIN SOLUTION\n### STUB {prefix}_two = ...\n{prefix}_two = [base] * 2\n"
+              "### END SOLUTION",
               _meta(f"{prefix}-two-answer", grade=False, solution=True)),
         _code(f"### BEGIN HIDDEN TESTS\nassert {prefix}_two == [2, 2], 'Not quite: two items'"
               "\n### END HIDDEN TESTS",

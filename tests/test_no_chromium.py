@@ -21,8 +21,8 @@ def run_unit_session_without_chromium(tmp_path: Path, ci: str | None):
     if ci is not None:
         env["CI"] = ci
     command = [
-        sys.executable, "-m", "pytest", "tests", "-p", "b12course.pytest_startup",
-        "-n", "2", "--dist", "loadscope", "-q", f"--basetemp={tmp_path / 'inner'}",
+        sys.executable, "-m", "pytest", "tests",  # pyproject's options, as dev.py runs it
+        "-n", "2", "-q", f"--basetemp={tmp_path / 'inner'}",
         # every browser test plus a small unit module, so both workers have work
         "-k", "in_browser or test_units",
     ]

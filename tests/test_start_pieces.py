@@ -2,8 +2,10 @@
 
 import importlib.util
 import json
+import shlex
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -143,17 +145,59 @@ def _dev_with_fake_pytest(monkeypatch, codes=()):
     return dev, fake
 
 
+def _pytest_ini() -> dict:
+    pyproject = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return pyproject["tool"]["pytest"]["ini_options"]
+
+
+def _addopts() -> list[str]:
+    addopts = _pytest_ini()["addopts"]
+    return shlex.split(addopts) if isinstance(addopts, str) else list(addopts)
+
+
+def test_plain_pytest_runs_what_ci_runs_from_pyproject():
+    """`pytest` from the root: every notebook under nbval and tests/, in parallel, with -rs."""
+    ini, addopts = _pytest_ini(), _addopts()
+    dev = _load_dev()
+    assert ini["testpaths"] == [*dev.NOTEBOOK_FOLDERS, "tests"]
+    assert ini["pythonpath"] == ["tests/plugins"]
+    for option in ("--nbval-lax", "--nbval-current-env", "-rs"):
+        assert option in addopts
+    assert any(o.startswith("--nbval-cell-timeout=") for o in addopts)
+    assert addopts[addopts.index("-n") + 1] == "auto"
+    assert addopts[addopts.index("--dist") + 1] == "loadscope"
+    assert addopts[addopts.index("-p") + 1] == "skip_slow_imports"  # the first plugin loaded
+    assert (REPO_ROOT / "tests" / "plugins" / "skip_slow_imports.py").is_file()
+
+
+def test_no_notebook_hides_in_tests_where_nbval_would_run_it():
+    assert list((REPO_ROOT / "tests").rglob("*.ipynb")) == []
+
+
 def test_dev_test_runs_the_notebook_suite_then_the_unit_tests(monkeypatch):
+    monkeypatch.delenv("B12COURSE_WORKERS", raising=False)
     dev, fake = _dev_with_fake_pytest(monkeypatch)
     dev.test([])
     assert [part for part, _, _ in fake.sessions] == ["notebooks", "unit"]
     (_, notebooks, nb_env), (_, unit, unit_env) = fake.sessions
-    assert nb_env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] == "1"
-    for plugin in ("nbval.plugin", "xdist.plugin", "b12course.pytest_startup"):
-        assert notebooks[notebooks.index(plugin) - 1] == "-p"
-    assert "--nbval-lax" in notebooks and "--dist" in notebooks and "loadscope" in notebooks
+    # Only paths and plugin choice: every other option comes from pyproject.toml, like plain pytest.
+    assert notebooks[3:] == [*dev.NOTEBOOK_FOLDERS, "-p", "nbval.plugin", "-p", "xdist.plugin"]
+    assert nb_env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] == "1"  # the speed-up: same results
+    assert unit[3:] == ["tests"]
     assert "PYTEST_DISABLE_PLUGIN_AUTOLOAD" not in unit_env  # hypothesis's plugin stays on
-    assert "tests" in unit and "b12course.pytest_startup" in unit
+
+
+def test_dev_test_workers_override_pyproject(monkeypatch):
+    monkeypatch.setenv("B12COURSE_WORKERS", "1")
+    dev, fake = _dev_with_fake_pytest(monkeypatch)
+    dev.test([])
+    for _, command, _ in fake.sessions:
+        assert command[-2:] == ["-n", "1"]
+
+
+def test_dev_lints_the_notebooks_too():
+    dev = _load_dev()
+    assert set(dev.NOTEBOOK_FOLDERS) <= set(dev.LINT_TARGETS)
 
 
 def test_dev_test_stops_at_a_failing_part_with_its_exit_code(monkeypatch):
@@ -177,11 +221,15 @@ def test_dev_test_only_and_arguments_that_select_nothing_in_one_part(monkeypatch
     assert stop.value.code == 5
 
 
-@pytest.mark.parametrize("entry", ["b12course.pytest_startup", "b12course.cli",
+PLUGINS = REPO_ROOT / "tests" / "plugins"
+
+
+@pytest.mark.parametrize("entry", ["skip_slow_imports", "b12course.cli",
                                    "b12course.grading.worker"])
 def test_tool_processes_skip_the_slow_import_and_notebooks_still_validate(entry):
     """pytest, the CLI and each grading worker skip rfc3987_syntax (b12course.fast_imports)."""
-    code = (f"import sys, {entry}, nbformat\n"
+    code = (f"import sys; sys.path.insert(0, {str(PLUGINS)!r})\n"
+            f"import {entry}, nbformat\n"
             "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1 + 1')])\n"
             "nbformat.validate(nb)\n"
             "bad = nbformat.v4.new_notebook(); bad['cells'] = [{'cell_type': 'code'}]\n"
@@ -191,3 +239,30 @@ def test_tool_processes_skip_the_slow_import_and_notebooks_still_validate(entry)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["invalid", "notebook", "refused", "True"]
+
+
+def test_this_pytest_process_loaded_the_plugin_before_nbval():
+    """pyproject's `-p skip_slow_imports` ran here before anything imported jsonschema."""
+    assert "skip_slow_imports" in sys.modules
+    assert "rfc3987_syntax" in sys.modules and sys.modules["rfc3987_syntax"] is None
+
+
+UPSTREAM_FIXED = ("upstream fixed (python-jsonschema#1428): delete b12course.fast_imports and the "
+                  "test plugin (tests/plugins/skip_slow_imports.py, '-p skip_slow_imports' in "
+                  "pyproject.toml, and the calls in b12course.cli and b12course.grading.worker)")
+
+
+def test_jsonschema_still_imports_the_slow_grammar_eagerly():
+    """The shim exists only while `import jsonschema` imports rfc3987_syntax; no timing involved.
+
+    When this fails, the shim has become dead weight: delete it as the message says.
+    """
+    code = ("import importlib.util, sys\n"
+            "print(importlib.util.find_spec('rfc3987_syntax') is not None)\n"
+            "import jsonschema\n"
+            "print(sys.modules.get('rfc3987_syntax') is not None)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    installed, imported = result.stdout.split()
+    assert installed == "True", "rfc3987_syntax is no longer installed: " + UPSTREAM_FIXED
+    assert imported == "True", UPSTREAM_FIXED

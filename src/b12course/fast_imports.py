@@ -5,8 +5,14 @@ the optional ``rfc3987_syntax`` package: it compiles ~35 Earley grammars at impo
 ~0.85 s per process (upstream python-jsonschema/jsonschema#1428). It only serves the "iri" and
 "iri-reference" JSON-schema formats, which no notebook schema uses. The grader starts a fresh
 process per submission and pytest one per xdist worker, so the cost adds up; these entry points
-call :func:`skip_iri_grammar` before importing nbformat. Notebook kernels never import
-jsonschema and are untouched.
+call :func:`skip_iri_grammar` before importing nbformat: ``b12course.cli``,
+``b12course.grading.worker`` and, for pytest, the test plugin ``tests/plugins/skip_slow_imports.py``
+(``-p skip_slow_imports`` in pyproject.toml). Notebook kernels never import jsonschema and are
+untouched.
+
+This is the one place for the shim. ``tests/test_start_pieces.py`` fails, saying so, once
+``import jsonschema`` no longer imports ``rfc3987_syntax`` eagerly: then delete this module, the
+test plugin and their calls.
 """
 
 from __future__ import annotations

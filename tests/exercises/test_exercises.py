@@ -47,17 +47,34 @@ def test_exercise_keeps_no_answer_and_no_hidden_test(path):
             assert ex.outputs == [] and ex.execution_count is None
 
 
-def test_stub_sets_every_assigned_name_to_ellipsis_and_keeps_code_around_it():
-    source = ("x = 1\n### BEGIN SOLUTION\ndose_mcg = 1000\nvolume_ml, n = 1, 2\nprint(n)\n"
-              "### END SOLUTION\nvolume_ml")
+def test_region_becomes_its_explicit_stub_lines_and_code_around_it_is_kept():
+    source = ("x = 1\n### BEGIN SOLUTION\n### STUB dose_mcg = ...\ndose_mcg = 1000\n"
+              "volume_ml, n = 1, 2\n### STUB volume_ml = ...  # in mL\n### END SOLUTION\nvolume_ml")
     assert build.strip_regions(source) == (
-        "x = 1\n# YOUR ANSWER HERE\ndose_mcg = ...\nvolume_ml = ...\nn = ...\nvolume_ml")
+        "x = 1\n# YOUR ANSWER HERE\ndose_mcg = ...\nvolume_ml = ...  # in mL\nvolume_ml")
 
 
-def test_stub_keeps_indentation_and_region_without_names_becomes_pass():
-    source = "def f():\n    ### BEGIN SOLUTION\n    return 3\n    ### END SOLUTION"
+def test_stub_keeps_indentation_and_can_be_pass():
+    source = ("def f():\n    ### BEGIN SOLUTION\n    ### STUB pass\n    return 3\n"
+              "    ### END SOLUTION")
     assert build.strip_regions(source) == "def f():\n    # YOUR ANSWER HERE\n    pass"
     compile(build.strip_regions(source), "stub", "exec")
+
+
+def test_a_region_without_a_stub_is_refused_naming_notebook_and_cell():
+    nb = solution_notebook("a")
+    nb.cells[2].source = "### BEGIN SOLUTION\na_one = base * 3\n### END SOLUTION"
+    [message] = [m for m in build.problems(nb, "s.ipynb") if "cell 3" in m]
+    assert message.startswith("s.ipynb, cell 3: answer region has no '### STUB' line")
+    with pytest.raises(build.ExerciseError, match=r"s\.ipynb, cell 3: .*### STUB"):
+        build.make_exercise(nb, "s.ipynb")
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
+def test_every_solution_region_has_an_explicit_stub(path):
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "code":
+            assert cell.source.count(build.BEGIN_SOLUTION) <= cell.source.count(build.STUB)
 
 
 def test_hidden_tests_are_removed_and_visible_checks_kept():

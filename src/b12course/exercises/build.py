@@ -3,8 +3,11 @@
 A solution notebook marks answers and hidden tests with nbgrader's markers. Building an exercise:
 
 * ``### BEGIN SOLUTION`` ... ``### END SOLUTION`` in a code cell becomes ``# YOUR ANSWER HERE``
-  followed by ``name = ...`` for every name the solution assigns at the region's indentation, so
-  the untouched exercise still runs (a region that assigns nothing becomes ``pass``);
+  followed by the region's ``### STUB`` lines, which the solution author writes inside the
+  region: ``### STUB dose_mcg = ...`` becomes ``dose_mcg = ...`` (indented like the marker), so
+  the untouched exercise still runs. Nothing is guessed: a region without a ``### STUB`` line is
+  an authoring error naming notebook and cell (``### STUB pass`` for a region whose stub is
+  ``pass``). nbgrader reads the ``### STUB`` lines as comments of the model answer;
 * a markdown answer cell (nbgrader ``solution: true``) gets a placeholder to replace;
 * ``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN TESTS`` regions are removed;
 * outputs and execution counts are cleared; nbgrader cell metadata and cell ids are kept.
@@ -14,7 +17,6 @@ The result is deterministic: rebuilding from the same solutions gives byte-ident
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,11 +30,10 @@ END_SOLUTION = "### END SOLUTION"
 BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
 END_HIDDEN = "### END HIDDEN TESTS"
 ANSWER_STUB = "# YOUR ANSWER HERE"
+STUB = "### STUB"
 MARKDOWN_PLACEHOLDER = "_YOUR ANSWER HERE: replace this line with your answer._"
 SOLUTION_SUFFIX = "_exercises.ipynb"
 NBGRADER_SCHEMA = 3
-_ASSIGNMENT = re.compile(r"^(?P<indent>\s*)(?P<names>[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*"
-                         r"(?::[^=]+)?=(?!=)")
 
 
 class ExerciseError(ValueError):
@@ -84,32 +85,27 @@ def _find_region(lines: list[str], begin: str, end: str, start: int, where: str)
     return None
 
 
-def stub_for(region: list[str], indent: str, later: str | None = None) -> list[str]:
-    """The runnable stub replacing a solution region: the assigned names set to ``...``.
+def stub_for(region: list[str], indent: str, where: str = "cell") -> list[str]:
+    """The student's starting code for one solution region: its ``### STUB`` lines, unmarked.
 
-    With ``later`` (the code that follows), only names used there are kept, so working
-    variables of the model answer do not clutter the stub; if none is used, all are kept.
+    ``### STUB answer = ...`` gives ``answer = ...`` at the indentation of the ``### STUB``
+    marker (a bare ``### STUB`` gives an empty line). A region without one is refused.
     """
-    names: list[str] = []
+    body: list[str] = []
     for line in region:
-        match = _ASSIGNMENT.match(line)
-        if not match or match.group("indent") != indent:
-            continue
-        for name in (n.strip() for n in match.group("names").split(",")):
-            if name not in names:
-                names.append(name)
-    if later is not None:
-        used = [n for n in names if re.search(rf"(?<![\w.\"']){re.escape(n)}\b", later)]
-        names = used or names
-    body = [f"{indent}{name} = ..." for name in names] or [f"{indent}pass"]
+        stripped = line.lstrip()
+        if stripped == STUB or stripped.startswith(STUB + " "):
+            text = stripped[len(STUB) + 1:]
+            body.append(line[: len(line) - len(stripped)] + text if text else "")
+    if not body:
+        raise ExerciseError(
+            f"{where}: answer region has no '{STUB}' line; write the student's starting code "
+            f"inside the region, e.g. '{indent}{STUB} answer = ...' (or '{STUB} pass')")
     return [f"{indent}{ANSWER_STUB}", *body]
 
 
-def strip_regions(source: str, where: str = "cell", later: str | None = None) -> str:
-    """Replace solution regions by stubs and drop hidden-test regions in one code cell.
-
-    ``later`` is the code of the cells after this one (see ``stub_for``).
-    """
+def strip_regions(source: str, where: str = "cell") -> str:
+    """Replace solution regions by their stubs and drop hidden-test regions in one code cell."""
     lines = _lines(source)
     found = _find_region(lines, BEGIN_HIDDEN, END_HIDDEN, 0, where)
     while found:
@@ -120,8 +116,7 @@ def strip_regions(source: str, where: str = "cell", later: str | None = None) ->
     while found:
         first, last = found
         indent = lines[first][: len(lines[first]) - len(lines[first].lstrip())]
-        after = None if later is None else "\n".join(lines[last + 1:]) + "\n" + later
-        stub = stub_for(lines[first + 1:last], indent, after)
+        stub = stub_for(lines[first + 1:last], indent, where)
         lines[first:last + 1] = stub
         found = _find_region(lines, BEGIN_SOLUTION, END_SOLUTION, first + len(stub), where)
     while lines and not lines[-1].strip():
@@ -158,8 +153,7 @@ def make_exercise(solution, name: str = "notebook"):
         if meta:
             new.metadata["nbgrader"] = dict(meta)
         if cell.cell_type == "code":
-            later = "\n".join(c.source for c in solution.cells[number:] if c.cell_type == "code")
-            new.source = strip_regions(cell.source, where, later)
+            new.source = strip_regions(cell.source, where)
             new.outputs = []
             new.execution_count = None
         elif cell.cell_type == "markdown" and meta.get("solution"):
@@ -232,6 +226,11 @@ def render(solution_path: Path) -> str:
 def solution_paths(src: Path | None = None) -> list[Path]:
     """The solution notebooks, sorted (``NN_slug_exercises.ipynb``)."""
     return sorted(Path(src or solutions_dir()).glob(f"*{SOLUTION_SUFFIX}"))
+
+
+def load_solutions(src: Path | None = None) -> dict[str, nbformat.NotebookNode]:
+    """Every solution notebook, read, by exercise name (file stem), in file order."""
+    return {path.stem: nbformat.read(path, as_version=4) for path in solution_paths(src)}
 
 
 def build(src: Path | None = None, out: Path | None = None) -> list[Path]:
