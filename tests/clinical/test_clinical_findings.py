@@ -61,7 +61,7 @@ def keyed(question: dict) -> str:
 
 
 def source_keys(question: dict) -> list[str]:
-    return [k.strip() for k in question["source"].split(";")]
+    return references.split_keys(question["source"])
 
 
 def bank_texts(name: str) -> list[str]:
@@ -424,13 +424,14 @@ def test_r02_no_regimen_or_stop_rule_is_put_in_rcems_mouth():
 def test_r02_nitrous_oxide_data_rows_credit_each_part_to_its_own_source():
     rows = {r["regimen_id"]: r for r in data.records("regimens")}
     neuro = rows["rcem-n2o-neuro-im"]
-    assert "RCEM-N2O-2024" not in data.sources(neuro["source"])
-    assert "FORM-NI" in data.sources(neuro["source"]) and "RCEM" not in neuro["guideline"]
+    assert "RCEM-N2O-2024" not in references.split_keys(neuro["source"])
+    assert "FORM-NI" in references.split_keys(neuro["source"]) and "RCEM" not in neuro["guideline"]
     stop = rows["rcem-n2o-stop"]
-    assert "RCEM-N2O-2024" not in data.sources(stop["source"])
-    assert "course" in stop["guideline"].lower() and "JCI-1981" in data.sources(stop["source"])
+    assert "RCEM-N2O-2024" not in references.split_keys(stop["source"])
+    assert "course" in stop["guideline"].lower()
+    assert "JCI-1981" in references.split_keys(stop["source"])
     for row in rows.values():
-        if "RCEM-N2O-2024" in data.sources(row["source"]) and row["phase"] == "statement":
+        if "RCEM-N2O-2024" in references.split_keys(row["source"]) and row["phase"] == "statement":
             assert not RCEM_SAYS_NOT.search(row["notes"]), (row["regimen_id"], row["notes"])
 
 
@@ -457,7 +458,8 @@ def test_r03_no_feedback_claims_every_source_gives_alternate_day_loading():
 
 def test_r04_nitrous_oxide_pitfall_treats_without_waiting_and_cites_current_sources():
     row = next(r for r in data.records("pitfalls") if r["id"] == "missed_nitrous_oxide")
-    assert data.sources(row["source"]) == ["PRACTNEUROL-N2O", "NWLP-ACTIVE", "RCEM-N2O-2024"]
+    assert references.split_keys(row["source"]) == [
+        "PRACTNEUROL-N2O", "NWLP-ACTIVE", "RCEM-N2O-2024"]
     assert "without waiting" in row["safer_practice"]
     assert re.search(r"stop (using )?nitrous oxide", row["safer_practice"], re.I)
 

@@ -1,22 +1,11 @@
 """The pitfall catalogue of notebook 06: complete, cited, and loud about broken rows."""
 
-import shutil
 
 import pytest
 
 from b12course.clinical import pitfalls
 from b12course.show import pages
 from b12course.sources import references
-from b12course.sources.paths import data_dir
-
-
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    """A private copy of data/ that a test may break (data.load caches per folder and file)."""
-    target = tmp_path / "data"
-    shutil.copytree(data_dir(), target)
-    monkeypatch.setenv("B12COURSE_DATA", str(target))
-    return target
 
 
 def test_catalogue_covers_the_pitfalls_the_course_teaches():

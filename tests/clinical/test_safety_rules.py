@@ -17,14 +17,14 @@ Dec 2026 corrections:
 import csv
 import itertools
 import re
-import shutil
 
 import pytest
 
 from b12course.clinical import regimens
 from b12course.show.widgets import regimen_explorer as rx
-from b12course.sources import data
+from b12course.sources import data, references
 from b12course.sources.paths import data_dir
+from data_fixtures import set_cells
 
 
 def _table(name: str) -> list[dict]:
@@ -118,7 +118,7 @@ def test_nitrous_oxide_usual_route_is_not_the_draft_preference(combo):
     row = CAUSE_ROWS["nitrous_oxide"]
     assert "preference" not in row["usual_route"] and "draft" not in row["usual_route"].lower(), (
         f"{_name(combo)}: causes.csv still teaches the draft's 'IM or oral by preference'")
-    assert "RCEM-N2O-2024" in data.sources(row["source"])
+    assert "RCEM-N2O-2024" in references.split_keys(row["source"])
 
 
 # ------------------------------------------------- 3. no "for life" for causes that resolve
@@ -173,27 +173,8 @@ def test_superseded_and_unverified_rows_are_never_shown_first_or_offered(combo):
 # ------------------------------------------------- the data layer refuses unsafe rows
 
 
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    """A private copy of data/ that B12COURSE_DATA points at."""
-    folder = tmp_path / "data"
-    shutil.copytree(data_dir(), folder, ignore=shutil.ignore_patterns("quizzes"))
-    monkeypatch.setenv("B12COURSE_DATA", str(folder))
-    return folder
-
-
-def _edit_row(folder, regimen_id, **changes):
-    path = folder / "regimens.csv"
-    with open(path, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    fields = list(rows[0])
-    (row,) = [r for r in rows if r["regimen_id"] == regimen_id]
-    row.update(changes)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return [r["regimen_id"] for r in rows].index(regimen_id) + 2  # file line of the row
+def _edit_row(folder, regimen_id, **changes) -> int:
+    return set_cells(folder, "regimens", lambda row: row["regimen_id"] == regimen_id, **changes)
 
 
 @pytest.mark.parametrize("regimen_id,changes", [

@@ -22,7 +22,6 @@ dose gives one of that volume.
 from __future__ import annotations
 
 import json
-import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -31,7 +30,9 @@ import pytest
 
 from b12course.clinical import products
 from b12course.sources import data, units
+from b12course.sources.cells import is_blank
 from b12course.sources.paths import REPO_ROOT, data_dir
+from b12course.sources.references import split_keys
 
 NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb")) + sorted(
     (REPO_ROOT / "solutions").glob("*.ipynb")) + sorted((REPO_ROOT / "exercises").glob("*.ipynb"))
@@ -49,7 +50,7 @@ def _key(value: float) -> float:
 
 
 def _present(value) -> bool:
-    return not (value is None or value == "" or (isinstance(value, float) and math.isnan(value)))
+    return not is_blank(value)
 
 
 @lru_cache(maxsize=1)
@@ -69,7 +70,7 @@ def site_limits() -> frozenset[float]:
 
 @lru_cache(maxsize=1)
 def site_keys() -> frozenset[str]:
-    return frozenset(k.strip() for s in data.load("site_volumes")["source"] for k in s.split(";"))
+    return frozenset(k for s in data.load("site_volumes")["source"] for k in split_keys(s))
 
 
 @lru_cache(maxsize=1)
@@ -90,8 +91,8 @@ def dose_volumes_by_key() -> dict[str, frozenset[float]]:
                 continue
             mcg = units.convert(float(dose), row["dose_unit"], "mcg")
             volume = _key(products.volume_ml(mcg, row["product_id"]))
-            for key in row["source"].split(";"):
-                found.setdefault(key.strip(), set()).add(volume)
+            for key in split_keys(row["source"]):
+                found.setdefault(key, set()).add(volume)
     return {k: frozenset(v) for k, v in found.items()}
 
 
@@ -101,8 +102,8 @@ def substances_by_key() -> dict[str, frozenset[str]]:
     for row in data.records("regimens"):
         substance = injection_products().get(row["product_id"])
         if substance and _present(row["dose"]):
-            for key in row["source"].split(";"):
-                found.setdefault(key.strip(), set()).add(substance)
+            for key in split_keys(row["source"]):
+                found.setdefault(key, set()).add(substance)
     return {k: frozenset(v) for k, v in found.items()}
 
 
@@ -116,7 +117,7 @@ def _volumes(match) -> list[float]:
 
 
 def _keys(text: str) -> list[str]:
-    return [k.strip() for group in CITATION.findall(text) for k in group.split(";")]
+    return [k for group in CITATION.findall(text) for k in split_keys(group)]
 
 
 def _unlisted(text: str, where: str) -> list[str]:
@@ -199,7 +200,7 @@ def _question_problems(q: dict, where: str, outer: str = "", outer_source: str =
         problems += _unlisted(text, where)
         if DOSE_WORD.search(text):
             for m in VOLUME.finditer(text):
-                keys = _keys(text) or [k.strip() for k in source.split(";")]
+                keys = _keys(text) or split_keys(source)
                 problems += _dose_attribution(text, _volumes(m), keys, where,
                                               context + " " + text, strict=False)
     for part in q.get("parts", []):

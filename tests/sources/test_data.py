@@ -1,36 +1,15 @@
-"""The data layer: every table loads, every source resolves, every column is documented, and a
-broken CSV fails with the file, row and column named."""
+"""The data layer: every table loads, every source resolves, and a broken CSV fails with the
+file, row and column named (the columns' documentation: tests/sources/test_data_dictionary.py)."""
 
 import csv
-import re
-import shutil
 
 import pytest
 
 from b12course.sources import data, references
 from b12course.sources.paths import data_dir
+from data_fixtures import drop_column, set_cells
 
 CSV_FILES = sorted(p.name for p in data_dir().glob("*.csv"))
-
-
-def _documented_columns() -> dict[str, set[str]]:
-    """Parse data/README.md: '### `file`' headings followed by a column table."""
-    text = (data_dir() / "README.md").read_text(encoding="utf-8")
-    documented: dict[str, set[str]] = {}
-    current = None
-    for line in text.splitlines():
-        heading = re.match(r"^### `([^`]+)`", line)
-        if heading:
-            current = heading.group(1)
-            documented[current] = set()
-            continue
-        if line.startswith("## "):
-            current = None
-        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))] \
-            if line.startswith("|") else []
-        if current and len(cells) == 4 and cells[0] not in ("column", "---"):
-            documented[current].add(cells[0])
-    return documented
 
 
 @pytest.mark.parametrize("name", data.TABLES)
@@ -39,21 +18,6 @@ def test_every_schema_table_loads(name):
     assert len(frame) > 0
     assert list(frame.columns)[: len(data.SCHEMAS[name].columns)] == list(
         data.SCHEMAS[name].columns)
-
-
-@pytest.mark.parametrize("filename", CSV_FILES)
-def test_every_csv_column_is_documented_in_readme(filename):
-    with open(data_dir() / filename, newline="", encoding="utf-8") as handle:
-        header = next(csv.reader(handle))
-    documented = _documented_columns()
-    assert filename in documented, f"data/README.md has no '### `{filename}`' section"
-    missing = [c for c in header if c not in documented[filename]]
-    assert not missing, f"{filename}: columns not documented in data/README.md: {missing}"
-
-
-def test_readme_parser_sees_a_known_table():
-    # guards the test above against a parser that silently finds nothing
-    assert {"dose", "dose_unit", "source"} <= _documented_columns()["regimens.csv"]
 
 
 @pytest.mark.parametrize("filename", CSV_FILES)
@@ -84,45 +48,12 @@ def test_reference_kinds_are_from_the_documented_list():
 # ---------------------------------------------------------------- malformed tables
 
 
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    """A private copy of data/ that B12COURSE_DATA points at."""
-    folder = tmp_path / "data"
-    shutil.copytree(data_dir(), folder, ignore=shutil.ignore_patterns("quizzes"))
-    monkeypatch.setenv("B12COURSE_DATA", str(folder))
-    return folder
-
-
-def _edit(folder, name, row_index, column, value):
-    path = folder / f"{name}.csv"
-    with open(path, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    fields = list(rows[0])
-    rows[row_index][column] = value
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def _drop_column(folder, name, column):
-    path = folder / f"{name}.csv"
-    with open(path, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    fields = [f for f in rows[0] if f != column]
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n",
-                                extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def test_data_dir_honours_the_environment_variable(data_copy):
     assert data_dir() == data_copy
 
 
 def test_missing_column_names_file_and_column(data_copy):
-    _drop_column(data_copy, "regimens", "dose_unit")
+    drop_column(data_copy, "regimens", "dose_unit")
     with pytest.raises(data.DataError, match=r"regimens\.csv.*column 'dose_unit'.*missing"):
         data.load("regimens")
 
@@ -150,7 +81,7 @@ def test_missing_column_names_file_and_column(data_copy):
     ("course_map", "minutes", "twenty", "'twenty' is not a number"),
 ])
 def test_bad_cell_names_file_row_and_column(data_copy, name, column, value, problem):
-    _edit(data_copy, name, 2, column, value)  # the third data row: line 4 of the file
+    set_cells(data_copy, name, 2, **{column: value})  # the third data row: line 4 of the file
     with pytest.raises(data.DataError) as info:
         data.load(name)
     message = str(info.value)
@@ -160,7 +91,7 @@ def test_bad_cell_names_file_row_and_column(data_copy, name, column, value, prob
 
 def test_duplicate_key_names_both_rows(data_copy):
     first = data.load("regimens")["regimen_id"].iloc[0]
-    _edit(data_copy, "regimens", 4, "regimen_id", first)
+    set_cells(data_copy, "regimens", 4, regimen_id=first)
     with pytest.raises(data.DataError, match=r"regimens\.csv, row 6, column 'regimen_id'.*"
                                              r"duplicate key.*also row 2"):
         data.load("regimens")
@@ -181,7 +112,7 @@ def test_row_with_too_many_fields_is_named(data_copy):
 
 
 def test_empty_required_value_is_named(data_copy):
-    _edit(data_copy, "causes", 0, "reversible", "")
+    set_cells(data_copy, "causes", 0, reversible="")
     with pytest.raises(data.DataError, match=r"causes\.csv, row 2, column 'reversible': value "
                                              r"is empty\. Accepted: yes, no, depends"):
         data.load("causes")
@@ -189,7 +120,7 @@ def test_empty_required_value_is_named(data_copy):
 
 def test_records_follow_edits_to_the_file(data_copy):
     before = {r["product_id"]: r["name"] for r in data.records("products")}
-    _edit(data_copy, "products", 0, "name", "Renamed for the test")
+    set_cells(data_copy, "products", 0, name="Renamed for the test")
     after = {r["product_id"]: r["name"] for r in data.records("products")}
     assert after["ohcbl-inj-uk"] == "Renamed for the test" != before["ohcbl-inj-uk"]
 
@@ -209,8 +140,8 @@ def test_rows_are_file_lines_even_after_blank_lines(data_copy):
 def test_module_loaders_raise_the_same_precise_error(data_copy):
     from b12course.sources import coursemap, units
 
-    _edit(data_copy, "units", 0, "dimension", "time")
-    _edit(data_copy, "course_map", 0, "title", "")
+    set_cells(data_copy, "units", 0, dimension="time")
+    set_cells(data_copy, "course_map", 0, title="")
     units._table.cache_clear()
     try:
         with pytest.raises(data.DataError, match=r"units\.csv, row 2, column 'dimension'"):

@@ -5,7 +5,6 @@ so; reference lists and `b12course sources` show the status."""
 import csv
 import json
 import re
-import shutil
 from datetime import date, timedelta
 
 import pytest
@@ -16,6 +15,7 @@ from b12course.quiz import model
 from b12course.show import citations
 from b12course.sources import data, references
 from b12course.sources.paths import data_dir, repo_path
+from data_fixtures import set_cells
 
 WEAK = ("superseded", "draft")
 
@@ -62,30 +62,12 @@ def test_sources_named_in_the_corrections_were_checked_then():
 def test_reference_rows_marked_reproduced_in_regimens_are_not_current():
     for row in data.records("regimens"):
         if "reproduced" in row["guideline"] or row["status"] == "secondary":
-            assert any(_status(k) != "current" for k in data.sources(row["source"])), (
+            assert any(_status(k) != "current" for k in references.split_keys(row["source"])), (
                 f"{row['regimen_id']}: a reproduced row cites only 'current' sources")
 
 
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    """A private copy of data/ that B12COURSE_DATA points at."""
-    folder = tmp_path / "data"
-    shutil.copytree(data_dir(), folder, ignore=shutil.ignore_patterns("quizzes"))
-    monkeypatch.setenv("B12COURSE_DATA", str(folder))
-    return folder
-
-
 def _edit_reference(folder, key, **values):
-    path = folder / "references.csv"
-    with open(path, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    for row in rows:
-        if row["key"] == key:
-            row.update(values)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    set_cells(folder, "references", lambda row: row["key"] == key, **values)
 
 
 @pytest.mark.parametrize("column,value,problem", [

@@ -10,13 +10,19 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from b12course.sources.cells import is_blank
+from b12course.sources.references import join_keys
+
+# The analytes of lab_thresholds.csv: their one home for labels (full name, short name).
 ANALYTES = {
-    "total_b12": "total (serum) B12",
+    "total_b12": "total B12 (serum cobalamin)",
     "active_b12": "active B12 (holotranscobalamin)",
     "mma": "methylmalonic acid (MMA)",
     "homocysteine": "homocysteine",
     "mcv": "mean cell volume (MCV)",
 }
+SHORT_NAMES = {"total_b12": "total B12", "active_b12": "active B12", "mma": "MMA",
+               "homocysteine": "homocysteine", "mcv": "MCV"}
 DEFAULT_SCHEME = "NICE-NG239"
 # Molar units that are SI prefixes of each other (exact, not clinical numbers).
 _MOLAR = {"umol/L": 1.0, "µmol/L": 1.0, "micromol/L": 1.0, "nmol/L": 0.001}
@@ -150,9 +156,9 @@ def _number(value) -> float:
 
 
 def _contains(row, value: float) -> bool:
-    lower_ok = (row["lower_op"] == "" or
+    lower_ok = (is_blank(row["lower_op"]) or
                 (value > row["lower"] if row["lower_op"] == ">" else value >= row["lower"]))
-    upper_ok = (row["upper_op"] == "" or
+    upper_ok = (is_blank(row["upper_op"]) or
                 (value < row["upper"] if row["upper_op"] == "<" else value <= row["upper"]))
     return lower_ok and upper_ok
 
@@ -171,9 +177,9 @@ def interpret(analyte: str, value, unit: str | None = None,
     if not matches:
         return LabResult(analyte, number, unit, scheme, converted, scheme_unit, "unclassified",
                          "no band", f"{shown}: {_EXPLAIN['unclassified']}",
-                         "; ".join(dict.fromkeys(rows["source"])))
+                         join_keys(rows["source"]))
     row = matches[0]
-    explanation = f"{shown} is in the {scheme} band '{row['band']}' ({_band_text(row)}). " \
+    explanation = f"{shown} is in the {scheme} band '{row['band']}' ({range_text(row)}). " \
                   f"{_EXPLAIN[row['category']]}"
     if row["notes"]:
         explanation += f" {row['notes']}"
@@ -181,24 +187,34 @@ def interpret(analyte: str, value, unit: str | None = None,
                      row["band"], explanation, row["source"], row["notes"])
 
 
-def _band_text(row) -> str:
-    """'180 to 350 ng/L' style text for a band, with its inclusive/exclusive bounds."""
-    words = {">": "above", ">=": "from", "<": "below", "<=": "up to"}
+_OP_WORDS = {">": "above", ">=": "from", "<": "below", "<=": "up to"}
+_OP_SYMBOLS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥"}
+_DISPLAY_UNITS = {"umol/L": "µmol/L"}
+
+
+def range_text(row, symbols: bool = False) -> str:
+    """A band's bounds as the course words them (the one place): 'from 180 and up to 350 ng/L',
+    or with ``symbols`` '≥ 180 and ≤ 350 ng/L' (µmol/L written with µ) for tables."""
+    ops = _OP_SYMBOLS if symbols else _OP_WORDS
     parts = []
-    if row["lower_op"]:
-        parts.append(f"{words[row['lower_op']]} {row['lower']:g}")
-    if row["upper_op"]:
-        parts.append(f"{words[row['upper_op']]} {row['upper']:g}")
-    return " and ".join(parts) + f" {row['unit']}"
+    for op, bound in (("lower_op", "lower"), ("upper_op", "upper")):
+        if not is_blank(row[bound]):
+            op_text = str(row[op]).strip()
+            parts.append(f"{ops.get(op_text, op_text)} {row[bound]:g}")
+    unit = _DISPLAY_UNITS.get(row["unit"], row["unit"]) if symbols else row["unit"]
+    return " and ".join(parts) + f" {unit}"
+
+
+def band_row(band_id: str) -> dict:
+    """One row of lab_thresholds.csv; an unknown id gets the list of band ids."""
+    from b12course.sources import data
+
+    return data.row("lab_thresholds", "band_id", band_id, what="band")
 
 
 def band_text(band_id: str) -> str:
     """The bounds of one band in words, e.g. 'from 180 and up to 350 ng/L'."""
-    frame = _table()
-    rows = frame[frame["band_id"] == band_id]
-    if rows.empty:
-        raise ValueError(f"Unknown band {band_id!r}.")
-    return _band_text(rows.iloc[0])
+    return range_text(band_row(band_id))
 
 
 def interpret_total_b12(value, unit: str = "ng/L", scheme: str = DEFAULT_SCHEME) -> LabResult:

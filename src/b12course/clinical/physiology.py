@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from b12course.sources import data
+from b12course.sources.references import join_keys
 
 
 def requirements() -> pd.DataFrame:
@@ -87,16 +88,6 @@ SCENARIOS = {
 }
 
 
-def _store_row(name: str):
-    from b12course.sources import data
-
-    frame = data.load("body_stores")
-    rows = frame[frame["parameter"] == name]
-    if rows.empty:
-        raise ValueError(f"body_stores.csv has no parameter {name!r}.")
-    return rows.iloc[0]
-
-
 def _mcg(value: float, unit: str) -> float:
     from b12course.sources import units
 
@@ -105,13 +96,17 @@ def _mcg(value: float, unit: str) -> float:
 
 def full_store_mcg() -> float:
     """The upper end of 'most estimates' of the body store (IOM-1998), in micrograms."""
-    row = _store_row("store_most_estimates")
+    from b12course.clinical import stores
+
+    row = stores.body_store("store_most_estimates")
     return _mcg(row["value_max"], row["unit"])
 
 
 def minimum_healthy_store_mcg() -> float:
     """The lowest store estimated to be compatible with health (IOM-1998), in micrograms."""
-    row = _store_row("store_minimum_healthy")
+    from b12course.clinical import stores
+
+    row = stores.body_store("store_minimum_healthy")
     return _mcg(row["value"], row["unit"])
 
 
@@ -139,7 +134,7 @@ def years_to_depletion() -> pd.DataFrame:
 
     starts = []
     for name in ("store_most_estimates", "store_hunt"):
-        row = _store_row(name)
+        row = stores.body_store(name)
         for column in ("value", "value_max"):
             starts.append((_mcg(row[column], row["unit"]), row["source"]))
     floor = minimum_healthy_store_mcg()
@@ -155,8 +150,7 @@ def years_to_depletion() -> pd.DataFrame:
             record[f"years ({short} bile reabsorption)"] = round(days / DAYS_PER_YEAR, 1)
         records.append(record)
     table = pd.DataFrame(records)
-    table["loss sources"] = "; ".join(dict.fromkeys(
-        stores.parameter(stores.LOSS[s])[2] for s in SCENARIOS))
+    table["loss sources"] = join_keys(stores.parameter(stores.LOSS[s])[2] for s in SCENARIOS)
     return table
 
 

@@ -9,8 +9,10 @@ answer. Education only: never use it to dose a patient.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
+
+from b12course.sources.cells import is_blank
+from b12course.sources.references import join_keys, split_keys
 
 CAUSES = ("autoimmune_gastritis", "dietary", "gastrectomy", "bariatric_surgery",
           "ileal_resection", "nitrous_oxide", "metformin", "other_malabsorption")
@@ -19,12 +21,8 @@ RANGES = ("lower", "upper")
 _NEURO_WORDS = {True: "with neurological involvement", False: "without neurological involvement"}
 
 
-def _blank(value) -> bool:
-    return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
-
-
 def _num(value):
-    return None if _blank(value) else float(value)
+    return None if is_blank(value) else float(value)
 
 
 def _g(value) -> str:
@@ -327,22 +325,21 @@ def _phase_from_row(row, products) -> Phase:
         route=row["route"], dose_mcg=dose, dose_max_mcg=dose_max, dose_as_written=as_written,
         pattern=row["pattern"], interval=_num(row["interval"]),
         interval_max=_num(row["interval_max"]), interval_unit=row["interval_unit"],
-        n_doses=None if _blank(row["n_doses"]) else int(row["n_doses"]),
+        n_doses=None if is_blank(row["n_doses"]) else int(row["n_doses"]),
         duration=_num(row["duration"]), duration_max=_num(row["duration_max"]),
         duration_unit=row["duration_unit"], until=row["until"], lifelong=row["lifelong"],
         when=row["when"], status=row["status"],
-        sources=tuple(k.strip() for k in row["source"].split(";") if k.strip()),
+        sources=tuple(split_keys(row["source"])),
         notes=row["notes"],
     )
 
 
 def phase(regimen_id: str) -> Phase:
     """One row of regimens.csv as a Phase (for notebooks that show a specific source)."""
-    rows, products, _ = _frames()
-    match = [r for r in rows if r["regimen_id"] == regimen_id]
-    if not match:
-        raise ValueError(f"Unknown regimen_id {regimen_id!r}. See data/regimens.csv.")
-    return _phase_from_row(match[0], products)
+    from b12course.sources import data
+
+    return _phase_from_row(data.row("regimens", "regimen_id", regimen_id, what="regimen_id"),
+                           _frames()[1])
 
 
 def _check(cause, neurological, region) -> tuple[str, bool, str]:
@@ -364,7 +361,7 @@ def _check(cause, neurological, region) -> tuple[str, bool, str]:
 
 
 def _applies(row, cause: str, neurological: bool, region: str) -> bool:
-    causes = [c.strip() for c in row["causes"].split(";")]
+    causes = split_keys(row["causes"])
     neuro = "yes" if neurological else "no"
     return (row["region"] in (region, "any") and ("all" in causes or cause in causes)
             and row["neurological"] in ("any", neuro))
@@ -372,7 +369,7 @@ def _applies(row, cause: str, neurological: bool, region: str) -> bool:
 
 def _is_specific(row, cause: str) -> bool:
     """True when a row names this cause among a few (not 'all', not 'all but one')."""
-    causes = [c.strip() for c in row["causes"].split(";")]
+    causes = split_keys(row["causes"])
     return cause in causes and len(causes) <= len(CAUSES) // 2
 
 
@@ -437,13 +434,9 @@ def _lifelong(cause_row, maintenance, statements, region) -> tuple[str, str]:
     """(lifelong, note): the note gives the course's reasoning, labelled as such, then what the
     sources in causes.csv ``duration_source`` say (plus a first-shown maintenance row that itself
     says 'for life'), so no source is cited for a duration it does not state."""
-    from b12course.sources import data
-
     basis = cause_row.get("duration_basis") or ""
-    keys = "; ".join(dict.fromkeys(
-        data.sources(cause_row.get("duration_source") or "")
-        + ([k for k in maintenance.sources] if maintenance and maintenance.lifelong == "yes"
-           else [])))
+    keys = join_keys(cause_row.get("duration_source") or "",
+                     maintenance.sources if maintenance and maintenance.lifelong == "yes" else [])
     cite = f" [{keys}]" if keys else ""
     if cause_row["reversible"] == "no":
         return "yes", f"for life: {basis}{cite}"
@@ -459,7 +452,7 @@ def _review(region: str) -> str:
             if r["kind"] == "review" and r["region"] in (region, "any")]
     texts = []
     for row in rows:
-        span = _g(row["time_from"]) + ("" if _blank(row["time_to"]) or
+        span = _g(row["time_from"]) + ("" if is_blank(row["time_to"]) or
                                        row["time_to"] == row["time_from"]
                                        else f"-{_g(row['time_to'])}")
         plural = "" if span == "1" else "s"
@@ -480,7 +473,7 @@ def _differing(chosen: Phase | None, others) -> list[str]:
             continue
         short = p.describe().rsplit(" [", 1)[0]
         texts.setdefault(f"{short} ({p.guideline})", []).extend(p.sources)
-    return [f"{t} [{'; '.join(dict.fromkeys(k))}]" for t, k in texts.items()]
+    return [f"{t} [{join_keys(k)}]" for t, k in texts.items()]
 
 
 def _uncertainty(cause, neurological, region, rows, loading, maintenance, alternatives,

@@ -47,6 +47,8 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 
+from b12course.sources.cells import is_blank
+
 UNITS = ("day", "week", "month", "year")
 PATTERNS = ("daily", "alternate days", "weekly", "three times a week", "twice a year", "every")
 RANGES = ("lower", "upper")
@@ -268,7 +270,7 @@ def _field(row, name: str):
 
 
 def _number(value) -> float | None:
-    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+    if is_blank(value):
         return None
     return float(value)
 

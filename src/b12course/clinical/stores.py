@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import math
 
+from b12course.sources.cells import is_blank
+
 LOSS = {
     "intact": "daily_loss_intact",
     "absent": "daily_loss_no_reabsorption",
@@ -24,21 +26,17 @@ LOSS = {
 RETENTION_PREFERENCE = ("BLOOD-1961-OHCBL", "SCAND-1964", "SMPC-CH-CNCBL", "APR-LEAFLET")
 
 
-def _stores():
+def body_store(name: str) -> dict:
+    """One row of body_stores.csv by parameter; unknown names get the list of parameters."""
     from b12course.sources import data
 
-    return data.load("body_stores")
+    return data.row("body_stores", "parameter", name, what="parameter")
 
 
 def parameter(name: str) -> tuple[float, str, str]:
     """(value, unit, source) of one row of body_stores.csv."""
-    frame = _stores()
-    rows = frame[frame["parameter"] == name]
-    if rows.empty:
-        raise ValueError(f"Unknown parameter {name!r}. Parameters: "
-                         f"{', '.join(frame['parameter'])}.")
-    row = rows.iloc[0]
-    return float(row["value"]), row["unit"], row["source"]
+    item = body_store(name)
+    return float(item["value"]), item["unit"], item["source"]
 
 
 def describe_model() -> str:
@@ -52,7 +50,7 @@ def describe_model() -> str:
                  "urinary loss measured in `retention.csv`); the studies disagree:")
     table = retention_table()
     for row in table[table["dose_max"].isna()].itertuples():
-        window = f" over {row.hours:g} h" if not math.isnan(row.hours) else ""
+        window = f" over {row.hours:g} h" if not is_blank(row.hours) else ""
         lines.append(f"  - {row.substance} {row.dose_mcg:g} micrograms: "
                      f"{row.retained_percent:g} % kept{window} [{row.source}]")
     low, unit, source = parameter("store_minimum_healthy")

@@ -7,9 +7,10 @@ the user gives (kg or lb), because the table's kg figures are rounded versions o
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from fractions import Fraction
+
+from b12course.sources.cells import is_blank
 
 SEXES = ("female", "male")
 _SEX_WORDS = {"female": "female", "f": "female", "woman": "female", "women": "female",
@@ -86,7 +87,7 @@ def needle_table():
 
     frame = data.load("needle_lengths")
     frame["length_min_mm"] = frame["length_min_inch"].map(
-        lambda v: None if math.isnan(v) else to_mm(v))
+        lambda v: None if is_blank(v) else to_mm(v))
     frame["length_max_mm"] = frame["length_max_inch"].map(to_mm)
     return frame
 
@@ -130,7 +131,7 @@ def _weight(value, unit: str) -> float:
 def _in_band(row, weight: float, unit: str) -> bool:
     """Closed band when both bounds are given; '<max' or '>min' when only one is."""
     low, high = row[f"weight_min_{unit}"], row[f"weight_max_{unit}"]
-    has_low, has_high = not math.isnan(low), not math.isnan(high)
+    has_low, has_high = not is_blank(low), not is_blank(high)
     if has_low and has_high:
         return low <= weight <= high
     if has_high:
@@ -159,24 +160,25 @@ def deltoid_needle_length(sex, weight_kg=None, *, weight_lb=None) -> NeedleAdvic
 
 
 def _advice(site, sex, weight, unit, matches) -> NeedleAdvice:
-    lows = [r["length_min_inch"] for r in matches if not math.isnan(r["length_min_inch"])]
+    from b12course.sources.references import join_keys
+
+    lows = [r["length_min_inch"] for r in matches if not is_blank(r["length_min_inch"])]
     low = min(lows) if lows else min(r["length_max_inch"] for r in matches)
     high = max(r["length_max_inch"] for r in matches)
-    sources = list(dict.fromkeys(k.strip() for r in matches for k in r["source"].split(";")))
     conditions = "; ".join(dict.fromkeys(r["condition"] for r in matches if r["condition"]))
     notes = [r["notes"] for r in matches if r["notes"]]
     if len(matches) > 1:
         notes.insert(0, f"{weight:g} {unit} sits on the boundary of two rows of the table "
                         "(its kg figures overlap), so both rows' lengths are shown.")
-    gauges = [r for r in matches if not math.isnan(r["gauge_min"])]
+    gauges = [r for r in matches if not is_blank(r["gauge_min"])]
     angle = matches[0]["angle_degrees"]
     return NeedleAdvice(
         site=site, sex=sex, weight=weight, weight_unit=unit, min_inch=low, max_inch=high,
         min_mm=to_mm(low), max_mm=to_mm(high),
         gauge_min=int(min(r["gauge_min"] for r in gauges)) if gauges else None,
         gauge_max=int(max(r["gauge_max"] for r in gauges)) if gauges else None,
-        angle_degrees=None if math.isnan(angle) else float(angle), condition=conditions,
-        source="; ".join(sources), rows=tuple(r["row_id"] for r in matches),
+        angle_degrees=None if is_blank(angle) else float(angle), condition=conditions,
+        source=join_keys([r["source"] for r in matches]), rows=tuple(r["row_id"] for r in matches),
         note=" ".join(notes))
 
 

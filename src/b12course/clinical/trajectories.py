@@ -20,7 +20,9 @@ import numpy as np
 import pandas as pd
 
 from b12course.clinical import schedule
+from b12course.sources.cells import is_blank
 from b12course.sources.paths import data_dir
+from b12course.sources.references import join_keys
 
 SEED = 20240306
 FILENAME = "synthetic_trajectories.csv"
@@ -95,12 +97,7 @@ def timeline_table(kind: str | None = None) -> pd.DataFrame:
 def _row(event_id: str) -> dict:
     from b12course.sources import data
 
-    frame = data.load("response_timeline")
-    rows = frame[frame["event_id"] == event_id]
-    if rows.empty:
-        raise ValueError(f"response_timeline.csv has no row {event_id!r}; the synthetic "
-                         f"trajectories need it. Rows: {', '.join(frame['event_id'])}")
-    return rows.iloc[0].to_dict()
+    return data.row("response_timeline", "event_id", event_id, what="event")
 
 
 def _days(event_id: str) -> Window:
@@ -110,9 +107,9 @@ def _days(event_id: str) -> Window:
     if unit not in _TIME_UNITS:
         raise ValueError(f"response_timeline.csv, row {event_id!r}: time unit {unit!r} is not "
                          f"one of {', '.join(_TIME_UNITS)}")
-    low = row["time_from"] if pd.notna(row["time_from"]) else row["time_to"]
-    high = row["time_to"] if pd.notna(row["time_to"]) else row["time_from"]
-    if pd.isna(low):
+    low = row["time_to"] if is_blank(row["time_from"]) else row["time_from"]
+    high = row["time_from"] if is_blank(row["time_to"]) else row["time_to"]
+    if is_blank(low):
         raise ValueError(f"response_timeline.csv, row {event_id!r}: no time_from or time_to")
     # "0 to 2 months" is how the table writes "within 2 months"
     span = (f"{float(high):g}" if float(low) == 0 or low == high
@@ -125,22 +122,22 @@ def _days(event_id: str) -> Window:
 def _per_fortnight(event_id: str) -> Window:
     """A cited amount per period (e.g. g/dL every 2 weeks), converted to per fortnight."""
     row = _row(event_id)
-    if pd.isna(row["amount"]) or pd.isna(row["time_from"]) or row["time_unit"] not in _TIME_UNITS:
+    if is_blank(row["amount"]) or is_blank(row["time_from"]) \
+            or row["time_unit"] not in _TIME_UNITS:
         raise ValueError(f"response_timeline.csv, row {event_id!r}: needs an amount and the "
                          "period it applies to (time_from with time_unit)")
-    high = row["amount_max"] if pd.notna(row["amount_max"]) else row["amount"]
+    high = row["amount"] if is_blank(row["amount_max"]) else row["amount_max"]
     scale = 14 / schedule.span_days(row["time_from"], row["time_unit"])  # DERIVED
     return Window(float(row["amount"]) * scale, float(high) * scale,
                   f"{row['amount_unit']} per fortnight", row["source"])
 
 
 def _lab(band_id: str) -> Window:
-    from b12course.sources import data
+    from b12course.clinical import labs
 
-    frame = data.load("lab_thresholds")
-    row = frame[frame["band_id"] == band_id].iloc[0]
-    low = row["lower"] if pd.notna(row["lower"]) else row["upper"]
-    high = row["upper"] if pd.notna(row["upper"]) else row["lower"]
+    row = labs.band_row(band_id)
+    low = row["upper"] if is_blank(row["lower"]) else row["lower"]
+    high = row["lower"] if is_blank(row["upper"]) else row["upper"]
     return Window(float(low), float(high), row["unit"], row["source"])
 
 
@@ -251,12 +248,7 @@ def _patient_rows(rng, spec, p: TimelineParameters, noise: bool = True) -> list[
 
 def _sources_by_measure(p: TimelineParameters) -> dict[str, str]:
     def keys(*windows):
-        seen = []
-        for w in windows:
-            for k in w.source.split(";"):
-                if k.strip() and k.strip() not in seen:
-                    seen.append(k.strip())
-        return "; ".join(seen)
+        return join_keys(*(w.source for w in windows))
 
     return {
         "hb": keys(p.retic_rise_begins_day, p.hb_rise_start_day, p.hb_rise_per_fortnight),

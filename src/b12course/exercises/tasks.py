@@ -97,36 +97,19 @@ def _02_categories(answer):
 
 
 # ------------------------------------------------------------------ shared look-ups (cited rows)
-def product(product_id: str):
-    """One row of products.csv (a pandas Series)."""
+# A product's strength, ampoule and dose volume come from clinical.products (their one home).
+def regimen_row(regimen_id: str) -> dict:
+    """One row of regimens.csv (a dict)."""
     from b12course.sources import data
 
-    return data.load("products").set_index("product_id").loc[product_id]
-
-
-def regimen_row(regimen_id: str):
-    """One row of regimens.csv (a pandas Series)."""
-    from b12course.sources import data
-
-    return data.load("regimens").set_index("regimen_id").loc[regimen_id]
-
-
-def strength_mcg_per_ml(product_id: str) -> float:
-    """A product's strength in micrograms per mL, from its cited row."""
-    from b12course.sources import units
-
-    row = product(product_id)
-    return units.convert(row["strength"], row["strength_unit"], "mcg") / \
-        units.convert(row["per_amount"], row["per_unit"], "mL")
+    return data.row("regimens", "regimen_id", regimen_id, what="regimen")
 
 
 def ampoule_mcg(product_id: str = "ohcbl-inj-uk") -> float:
-    """Micrograms in one ampoule/vial amount of a product (strength x the amount it is per)."""
-    from b12course.sources import units
+    """Micrograms in one ampoule/vial amount of a product (clinical.products)."""
+    from b12course.clinical import products
 
-    row = product(product_id)
-    return strength_mcg_per_ml(product_id) * units.convert(row["per_amount"], row["per_unit"],
-                                                           "mL")
+    return products.amount_mcg(product_id)
 
 
 def dose_mcg(regimen_id: str) -> float:
@@ -135,6 +118,13 @@ def dose_mcg(regimen_id: str) -> float:
 
     row = regimen_row(regimen_id)
     return units.convert(row["dose"], row["dose_unit"], "mcg")
+
+
+def _volume_ml(regimen_id: str, product_id: str) -> float:
+    """The volume of a regimen row's (lower) dose of a product (clinical.products.volume_ml)."""
+    from b12course.clinical import products
+
+    return products.volume_ml(dose_mcg(regimen_id), product_id)
 
 
 def loading_dates(regimen_id: str, start: dt.date) -> list[dt.date]:
@@ -199,7 +189,7 @@ def _01_irreversible(answer):
 # ------------------------------------------------------------------ 03 regimens by cause
 @task("03-uk-volume")
 def _03_uk_volume(answer):
-    return compare.quantity(answer, dose_mcg("uk-bnf-load") / strength_mcg_per_ml("ohcbl-inj-uk"),
+    return compare.quantity(answer, _volume_ml("uk-bnf-load", "ohcbl-inj-uk"),
                            "mL", tolerance=0.005,
                            hint="volume = dose / strength, both in micrograms.")
 
@@ -207,7 +197,7 @@ def _03_uk_volume(answer):
 @task("03-us-volume")
 def _03_us_volume(answer):
     return compare.quantity(answer,
-                           dose_mcg("us-label-cncbl-1") / strength_mcg_per_ml("cncbl-inj-us"),
+                           _volume_ml("us-label-cncbl-1", "cncbl-inj-us"),
                            "mL", tolerance=0.005,
                            hint="The US label dose is in micrograms and the vial holds "
                                 "micrograms per mL: divide.")
@@ -288,13 +278,12 @@ def _04_shortest_inch(answer):
 
 @task("04-deltoid-fits")
 def _04_deltoid_fits(answer):
-    from b12course.clinical import technique
-    from b12course.sources import units
+    from b12course.clinical import products, technique
+
     volumes = technique.site_volumes()
     limits = volumes.loc[(volumes["site"] == "deltoid") & volumes["volume_max_ml"].notna(),
                          "volume_max_ml"]
-    row = product("ohcbl-inj-uk")
-    ampoule_ml = units.convert(row["per_amount"], row["per_unit"], "mL")
+    ampoule_ml = products.amount_ml("ohcbl-inj-uk")
     return compare.truth(answer, bool((limits >= ampoule_ml).all()),
                         hint="Compare the ampoule's volume with the SMALLEST deltoid limit.")
 
@@ -328,7 +317,7 @@ def _hb():
 def _05_potassium_hours(answer):
     from b12course.sources import data
 
-    row = data.load("response_timeline").set_index("event_id").loc["potassium-us"]
+    row = data.row("response_timeline", "event_id", "potassium-us")
     hours = float(row["time_to"]) * {"hour": 1, "day": 24}[row["time_unit"]]
     return compare.number(answer, hours, what="hours",
                          hint="Read time_to and time_unit of the 'potassium-us' row.")
@@ -408,7 +397,9 @@ def _06_slip_ampoules(answer):
 
 @task("06-us-overdraw")
 def _06_us_overdraw(answer):
-    return compare.number(answer, strength_mcg_per_ml("cncbl-inj-us") * 1.0
+    from b12course.clinical import products
+
+    return compare.number(answer, products.strength_mcg("cncbl-inj-us") * 1.0
                          / dose_mcg("us-label-cncbl-1"), tolerance=0.05, what="times",
                          hint="1 mL of the vial holds how many micrograms? Compare with the "
                               "label dose.")
@@ -424,7 +415,10 @@ def _06_fold_difference(answer):
 
 @task("06-sc-licensed")
 def _06_sc_licensed(answer):
-    routes = [r.strip() for r in str(product("ohcbl-inj-uk")["routes"]).split(";")]
+    from b12course.clinical import products
+    from b12course.sources.references import split_keys
+
+    routes = split_keys(products.product("ohcbl-inj-uk")["routes"])
     return compare.truth(answer, "deep SC" in routes,
                         hint="Read the 'routes' column of the UK hydroxocobalamin row.")
 

@@ -19,8 +19,6 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-
 from b12course.exercises import build
 from b12course.grading import discover, report, worker
 from b12course.grading.options import DEFAULT_OUTPUT_LIMIT_MB, DEFAULT_TIMEOUT
@@ -136,7 +134,7 @@ def grade(submissions: list[Path], out: Path, *, jobs: int = 1,
     if timeout <= 0:
         raise ValueError(f"--timeout must be a positive number of seconds, not {timeout:g}")
     solutions = Path(solutions or build.solutions_dir()).resolve()
-    specs = {p.stem: nbformat.read(p, as_version=4) for p in build.solution_paths(solutions)}
+    specs = build.load_solutions(solutions)
     if not specs:
         raise ValueError(f"no solution notebooks (*_exercises.ipynb) in {solutions}")
     subs = discover.discover([Path(p) for p in submissions], set(specs))

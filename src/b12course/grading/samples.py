@@ -59,18 +59,18 @@ def make_class(folder: Path, solutions_dir: Path | None = None, *, n: int = 12,
                kinds: tuple[str, ...] = HONEST + HOSTILE) -> list[Path]:
     """Write n student folders (student01, ...) cycling through the kinds and build."""
     folder = Path(folder)
-    paths = build.solution_paths(solutions_dir)
-    if not paths:
+    specs = build.load_solutions(solutions_dir)
+    if not specs:
         raise ValueError("no solution notebooks to make submissions from")
-    solutions = [nbformat.read(p, as_version=4) for p in paths]
+    names, solutions = [f"{stem}.ipynb" for stem in specs], list(specs.values())
     made = []
     for i in range(n):
         kind = kinds[i % len(kinds)]
-        which = (i // len(kinds)) % len(paths)
+        which = (i // len(kinds)) % len(names)
         student = folder / f"student{i + 1:02d}-{kind}"
         student.mkdir(parents=True, exist_ok=True)
-        target = student / paths[which].name
-        content = submission(kind, solutions[which], solutions[(which + 1) % len(paths)])
+        target = student / names[which]
+        content = submission(kind, solutions[which], solutions[(which + 1) % len(names)])
         if kind == "not-a-notebook":
             target = student / "my_answers.docx"
             target.write_bytes(b"PK\x03\x04 not a notebook")

@@ -22,6 +22,7 @@ import nbformat  # noqa: E402
 
 from b12course.exercises import build  # noqa: E402
 from b12course.grading import assemble  # noqa: E402
+from b12course.sources import references  # noqa: E402
 
 PASS, FAIL, ERROR, TIMEOUT, DIED = "pass", "fail", "error", "timeout", "kernel-died"
 OUTPUT_LIMIT, MISSING, MANUAL = "output-limit", "missing-cell", "manual"
@@ -62,8 +63,7 @@ def clean_message(text: str) -> str:
 
 def solution_specs(solutions: Path) -> dict[str, object]:
     """Every solution notebook by exercise name (file stem)."""
-    return {path.stem: nbformat.read(path, as_version=4)
-            for path in build.solution_paths(solutions)}
+    return build.load_solutions(solutions)
 
 
 def rows_for_all(student: str, exercise: str, solution, status: str, message: str) -> list[Row]:
@@ -210,8 +210,7 @@ def _manual(cell, missing_reason) -> tuple[str, float, str]:
     text = cell.source.strip()
     if not text or text == build.MARKDOWN_PLACEHOLDER:
         return MANUAL, 0.0, "not answered"
-    keys = sorted(set(re.findall(r"\[([A-Z0-9][A-Z0-9-]+(?:;\s*[A-Z0-9][A-Z0-9-]+)*)\]", text)))
-    cited = sorted({k.strip() for group in keys for k in group.split(";")})
+    cited = sorted(references.cited_in_text(text))
     words = len(text.split())
     cites = f"; cites {', '.join(cited)}" if cited else "; cites no source key"
     return MANUAL, 0.0, f"answered ({words} words{cites}); grade by hand"

@@ -89,7 +89,9 @@ class Question:
     @property
     def source_keys(self) -> list[str]:
         """The source keys as a list ('A; B' -> ['A', 'B'])."""
-        return [k.strip() for k in self.source.split(";") if k.strip()]
+        from b12course.sources.references import split_keys
+
+        return split_keys(self.source)
 
     @property
     def unit(self) -> str | None:

@@ -139,20 +139,35 @@ class QuizProgress:
         return record
 
 
+_COUNTS = ("questions", "attempted", "correct", "first_try_correct")
+
+
+def question_summary(records: dict, bank: str) -> list[dict]:
+    """Per question of a bank, in order: its id and, counting each part of a case as a question,
+    questions, attempted, correct (best score) and right first time."""
+    from b12course.quiz.model import load_bank
+
+    rows = []
+    for question in load_bank(bank).questions:
+        ids = [leaf.id for leaf in question.leaves()]
+        mine = [records[i] for i in ids if i in records]
+        rows.append({"id": question.id, "questions": len(ids), "attempted": len(mine),
+                     "correct": sum(r["best_score"] >= 1 for r in mine),
+                     "first_try_correct": sum(r["first_score"] >= 1 for r in mine)})
+    return rows
+
+
 def summary(records: dict, banks=None) -> dict:
     """Per bank: questions in the bank, attempted, correct (best), right first time."""
-    from b12course.quiz.model import BankError, bank_names, load_bank
+    from b12course.quiz.model import BankError, bank_names
 
     out = {}
     for name in banks or bank_names():
         try:
-            ids = [leaf.id for q in load_bank(name).questions for leaf in q.leaves()]
+            rows = question_summary(records, name)
         except BankError:
             continue
-        mine = [records[i] for i in ids if i in records]
-        out[name] = {"questions": len(ids), "attempted": len(mine),
-                     "correct": sum(r["best_score"] >= 1 for r in mine),
-                     "first_try_correct": sum(r["first_score"] >= 1 for r in mine)}
+        out[name] = {count: sum(row[count] for row in rows) for count in _COUNTS}
     return out
 
 

@@ -11,6 +11,8 @@ import math
 from b12course.clinical import diagnosis
 from b12course.show import plots
 from b12course.sources import units
+from b12course.sources.cells import is_blank
+from b12course.sources.references import join_keys
 
 
 def _bars(analyte: str, unit: str):
@@ -19,14 +21,13 @@ def _bars(analyte: str, unit: str):
     finite = []
     for _, row in rows.iterrows():
         for column in ("lower", "upper"):
-            if not diagnosis.is_missing(row[column]):
+            if not is_blank(row[column]):
                 finite.append(units.convert(row[column], row["unit"], unit))
     axis_end = max(finite) * 1.15
     bars, schemes = [], list(dict.fromkeys(rows["scheme"]))
     for _, row in rows.iterrows():
-        missing = diagnosis.is_missing
-        start = 0.0 if missing(row["lower"]) else units.convert(row["lower"], row["unit"], unit)
-        end = axis_end if missing(row["upper"]) else units.convert(row["upper"], row["unit"],
+        start = 0.0 if is_blank(row["lower"]) else units.convert(row["lower"], row["unit"], unit)
+        end = axis_end if is_blank(row["upper"]) else units.convert(row["upper"], row["unit"],
                                                                     unit)
         bars.append((row["scheme"], start, end, row["category"], row["band"]))
     return schemes, bars, axis_end
@@ -79,17 +80,14 @@ def bands_alt(analyte: str = "total_b12", unit: str = "ng/L") -> str:
 
 def bands_caption(analyte: str = "total_b12", unit: str = "ng/L") -> str:
     """Figure caption naming the sources of the plotted rows."""
-    from b12course.sources.references import split_keys
-
-    sources = diagnosis.thresholds(analyte)["source"]
-    keys = list(dict.fromkeys(k for s in sources for k in split_keys(s)))
+    keys = join_keys(diagnosis.thresholds(analyte)["source"])
     name = diagnosis.NAMES[analyte]
     return (f"Figure. {name[0].upper() + name[1:]} bands by scheme, all drawn in "
             f"{unit} (other units converted with the course's cited factor). Cross-hatched: "
             "deficiency; dotted: grey zone; plain: deficiency unlikely or normal; "
             "diagonal lines: the source gives the band but no interpretation of it. Schemes "
             "marked (historical) are superseded and shown for comparison only. "
-            f"Sources: {'; '.join(keys)}.")
+            f"Sources: {keys}.")
 
 
 _LOOK = {

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from b12course.clinical import schedule, trajectories
 from b12course.show import plots
+from b12course.sources.cells import is_blank
 
 
 def response_timeline_figure():
@@ -49,7 +50,7 @@ def response_timeline_figure():
 def _spoken_window(row) -> str:
     unit = row["time_unit"]
     low, high = row["time_from"], row["time_to"]
-    if high == "":
+    if is_blank(high):
         return f"at about {float(low):g} {unit}s"
     if float(low) == 0:
         span = f"{float(high):g} {unit}{'' if float(high) == 1 else 's'}"

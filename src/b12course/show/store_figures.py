@@ -5,13 +5,8 @@ Figures come from ``clinical.stores`` (cited retention and loss rows); nothing i
 
 from __future__ import annotations
 
-import math
-
 from b12course.show import plots
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
+from b12course.sources.cells import is_blank
 
 
 def comparison_figure(results: dict):
@@ -49,7 +44,7 @@ def retention_figure():
         style = plots.style(0 if row.substance == "hydroxocobalamin" else 1)
         ax.barh(index, row.retained_percent, color=style["color"],
                 hatch="" if row.substance == "hydroxocobalamin" else "//", edgecolor="black")
-        window = "" if _blank(row.hours) else f", {row.hours:g} h"
+        window = "" if is_blank(row.hours) else f", {row.hours:g} h"
         labels.append(f"{row.substance} {row.dose_mcg:g} mcg [{row.source}{window}]")
     ax.set_yticks(range(len(labels)), labels)
     ax.set_xlim(0, 100)

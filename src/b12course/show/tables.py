@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
+from b12course.sources.cells import is_blank
 
 
 def _cell(value):
     """Numbers without trailing zeros (1.5, 667), blanks for missing values, text unchanged."""
     if isinstance(value, float):
-        return "" if math.isnan(value) else f"{value:g}"
+        return "" if is_blank(value) else f"{value:g}"
     return value
 
 

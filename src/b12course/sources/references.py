@@ -9,10 +9,12 @@ on its own (:func:`only_superseded_or_draft`), reference lists label it after th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
+from b12course.sources.cells import split_keys
 from b12course.sources.data import SOURCE_STATUSES
 from b12course.sources.paths import data_dir
 
@@ -106,9 +108,15 @@ def only_superseded_or_draft(keys) -> bool:
     return bool(keys) and all(not resolve(k).backs_alone for k in keys)
 
 
-def split_keys(source: str) -> list[str]:
-    """'A; B' -> ['A', 'B'] (data rows may cite several sources)."""
-    return [k.strip() for k in str(source).split(";") if k.strip()]
+def join_keys(*groups) -> str:
+    """'A; B; C': the keys of every group (a 'A; B' string or an iterable of keys) in order of
+    first appearance, without repeats: how the course writes the sources behind one statement."""
+    keys: list[str] = []
+    for group in groups:
+        keys.extend(k for item in ([group] if isinstance(group, str) or not
+                                   isinstance(group, Iterable) else group)
+                    for k in split_keys(item))
+    return "; ".join(dict.fromkeys(keys))
 
 
 def unresolved(keys) -> list[str]:

@@ -11,17 +11,18 @@ import re
 
 import ipywidgets as widgets
 
-TESTS = {
-    "total_b12": "Total B12 (serum cobalamin)",
-    "active_b12": "Active B12 (holotranscobalamin)",
-}
+from b12course.clinical import labs
+
+# The tests this explorer reads; their labels come from clinical.labs (one home).
+TESTS = {test: labs.ANALYTES[test][:1].upper() + labs.ANALYTES[test][1:]
+         for test in ("total_b12", "active_b12")}
 # Units a laboratory reports each test in (total B12: ng/L in the UK, pg/mL in the US, or
 # pmol/L; active B12 is reported in pmol/L).
 TEST_UNITS = {
     "total_b12": ("ng/L", "pg/mL", "pmol/L"),
     "active_b12": ("pmol/L",),
 }
-SHORT_NAMES = {"total_b12": "total B12", "active_b12": "active B12"}
+SHORT_NAMES = {test: labs.SHORT_NAMES[test] for test in TESTS}
 _STARTS_WITH_NUMBER = re.compile(r"^\s*[+-]?(\d|\.\d)")
 CATEGORY_WORDS = {
     "deficient": "⚠️ <b>Deficiency confirmed or likely</b> by this scheme",
@@ -52,8 +53,6 @@ def _message(symbol: str, text: str) -> str:
 
 def schemes(test: str) -> list[str]:
     """The interpretation schemes available for a test, as listed by b12course.clinical.labs."""
-    from b12course.clinical import labs
-
     return list(labs.schemes(test))
 
 
@@ -115,8 +114,8 @@ def _checked(value: float, raw: str) -> float:
 
 def interpret_html(test: str, text: str, unit: str, scheme: str) -> str:
     """The feedback HTML for one set of inputs; never raises (bad input -> friendly message)."""
-    from b12course.clinical import labs
     from b12course.sources import references
+
     try:
         if test not in TESTS:
             raise ValueError(f"Unknown test {test!r}; choose one of: {', '.join(TESTS.values())}.")

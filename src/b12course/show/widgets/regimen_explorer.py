@@ -24,21 +24,12 @@ from b12course.show.dose_timeline import (
 )
 from b12course.show.widgets.look import Look
 
-_CAUSE_LABELS = {
-    "autoimmune_gastritis": "Autoimmune gastritis (pernicious anaemia)",
-    "dietary": "Dietary (e.g. vegan diet)",
-    "gastrectomy": "Gastrectomy",
-    "bariatric_surgery": "Bariatric surgery",
-    "ileal_resection": "Ileal resection",
-    "nitrous_oxide": "Nitrous oxide",
-    "metformin": "Metformin",
-    "other_malabsorption": "Other malabsorption",
-}
-
 
 def cause_label(cause: str) -> str:
-    """A readable label for a cause id ('bariatric_surgery' -> 'Bariatric surgery')."""
-    return _CAUSE_LABELS.get(cause, cause.replace("_", " ").capitalize())
+    """A readable label for a cause id: its name in causes.csv (``regimens.cause_name``)."""
+    from b12course.clinical import regimens
+
+    return regimens.cause_name(cause)
 
 
 def schedule_html(schedule, max_rows: int = 60) -> str:

@@ -9,7 +9,6 @@ choice traces to a source. TEACHING MODEL: never use it to choose a dose.
 from __future__ import annotations
 
 import html
-import math
 from types import SimpleNamespace
 
 import ipywidgets as widgets
@@ -17,6 +16,8 @@ import ipywidgets as widgets
 from b12course.show import plots
 from b12course.show.store_figures import comparison_alt, comparison_figure
 from b12course.show.widgets.look import Look
+from b12course.sources.cells import is_blank
+from b12course.sources.references import join_keys
 
 CAVEAT = (
     "ℹ️ <b>Teaching model, not a prediction.</b> It assumes the store loses a fixed share of "
@@ -32,10 +33,6 @@ LOSS_CHOICES = (("intact (bile B12 reabsorbed)", "intact"),
                 ("absent (e.g. pernicious anaemia)", "absent"))
 
 
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
-
-
 def product_options() -> list[tuple[str, tuple[str, float]]]:
     """(label, (product_id, dose_mcg)) for each IM maintenance dose with retention data."""
     from b12course.clinical import products, stores
@@ -44,7 +41,7 @@ def product_options() -> list[tuple[str, tuple[str, float]]]:
     rows = table[(table["phase"] == "maintenance") & table["route"].str.contains("IM", na=False)]
     options: dict[tuple[str, float], str] = {}
     for row in rows.itertuples():
-        if _blank(row.dose) or not _blank(row.dose_max):
+        if is_blank(row.dose) or not is_blank(row.dose_max):
             continue
         dose = units.convert(row.dose, row.dose_unit, "mcg")
         substance = products.product(row.product_id)["substance"]
@@ -69,28 +66,29 @@ def interval_options() -> list[tuple[str, tuple[int, str, str]]]:
     found: dict[tuple[int, str], list[str]] = {}
     for row in rows.itertuples():
         for amount in (row.interval, row.interval_max):
-            if _blank(amount):
+            if is_blank(amount):
                 continue
             key = (int(amount), row.interval_unit)
-            found.setdefault(key, []).extend(k.strip() for k in row.source.split(";"))
+            found.setdefault(key, []).append(row.source)
     ordered = sorted(found, key=lambda k: schedule.days_in(k[0], k[1]))
     return [(f"every {unit}" if n == 1 else f"every {n} {unit}s",
-             (n, unit, "; ".join(dict.fromkeys(found[(n, unit)])))) for n, unit in ordered]
+             (n, unit, join_keys(found[(n, unit)]))) for n, unit in ordered]
 
 
 def store_options() -> list[tuple[str, float]]:
     """(label, micrograms) starting stores read from body_stores.csv."""
-    from b12course.sources import data, units
+    from b12course.clinical import stores
+    from b12course.sources import units
 
-    frame = data.load("body_stores").set_index("parameter")
-    low = frame.loc["store_minimum_healthy"]
-    most = frame.loc["store_most_estimates"]
+    low = stores.body_store("store_minimum_healthy")
+    most = stores.body_store("store_most_estimates")
     return [
-        (f"lowest compatible with health [{low.source}]",
-         units.convert(low.value, low.unit, "mcg")),
-        (f"most estimates, lower end [{most.source}]", units.convert(most.value, most.unit, "mcg")),
-        (f"most estimates, upper end [{most.source}]",
-         units.convert(most.value_max, most.unit, "mcg")),
+        (f"lowest compatible with health [{low['source']}]",
+         units.convert(low["value"], low["unit"], "mcg")),
+        (f"most estimates, lower end [{most['source']}]",
+         units.convert(most["value"], most["unit"], "mcg")),
+        (f"most estimates, upper end [{most['source']}]",
+         units.convert(most["value_max"], most["unit"], "mcg")),
     ]
 
 
@@ -132,9 +130,8 @@ def summary_html(results: dict) -> str:
     for name, frame in results.items():
         given = frame["dose_mcg"]
         used = frame.attrs.get("retention_rows", {})
-        keys = [*used.values(), frame.attrs.get("loss_source", ""),
-                *frame.attrs.get("interval_source", "").split("; ")]
-        sources = "; ".join(dict.fromkeys(k for k in keys if k))
+        sources = join_keys(list(used.values()), frame.attrs.get("loss_source", ""),
+                            frame.attrs.get("interval_source", ""))
         rows.append(
             f"<tr><td>{html.escape(name)}</td><td>{int((given > 0).sum())}</td>"
             f"<td>{given.sum():.0f}</td><td>{frame['retained_mcg'].sum():.0f}</td>"
