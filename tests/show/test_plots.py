@@ -34,7 +34,7 @@ def _course_figures():
     """Every figure the course's package draws, built the way the notebooks and explorers do."""
     import datetime as dt
 
-    from b12course.clinical import regimens, trajectories
+    from b12course.clinical import regimens, stores, trajectories
     from b12course.show import (
         dose_timeline,
         lab_figures,
@@ -49,8 +49,8 @@ def _course_figures():
     plan = regimens.recommend("autoimmune_gastritis", neurological=False, region="UK")
     neuro = regimens.recommend("autoimmune_gastritis", neurological=True, region="UK")
     products, intervals = store_simulator.product_options(), store_simulator.interval_options()
-    scenario = store_simulator.run_scenario(products[0][1], intervals[0][1], 365,
-                                            store_simulator.store_options()[0][1], "absent")
+    scenario = stores.run_scenario(products[0][1], intervals[0][1], 365,
+                                   store_simulator.store_options()[0][1], "absent")
     yield "absorption chain", physiology_figures.absorption_chain_figure()
     yield "depletion", physiology_figures.depletion_figure()
     for analyte, unit in (("total_b12", "ng/L"), ("total_b12", "pmol/L")):
@@ -89,7 +89,7 @@ def test_every_explorer_figure_fits_for_every_cause_region_and_scenario():
 
     import matplotlib.pyplot as plt
 
-    from b12course.clinical import regimens
+    from b12course.clinical import regimens, stores
     from b12course.show import dose_timeline, store_figures
     from b12course.show.widgets import regimen_explorer, store_simulator
 
@@ -110,8 +110,8 @@ def test_every_explorer_figure_fits_for_every_cause_region_and_scenario():
     longest_interval = max(intervals, key=lambda option: len(option[0]))
     store = store_simulator.store_options()[0][1]
     results = {f"{letter}: {longest_product[0].split(' [')[0]}, {longest_interval[0]}":
-               store_simulator.run_scenario(longest_product[1], longest_interval[1], 3650, store,
-                                            "absent") for letter in "AB"}
+               stores.run_scenario(longest_product[1], longest_interval[1], 3650, store,
+                                   "absent") for letter in "AB"}
     fig = store_figures.comparison_figure(results)
     if (reach := plots.overflow(fig)) > 0.01:
         clipped["store simulator, longest labels"] = round(reach, 3)

@@ -67,8 +67,8 @@ def test_shorter_interval_keeps_a_larger_modelled_store():
     intervals = {value[:2]: value for _label, value in ss.interval_options()}
     monthly, quarterly = intervals[(1, "month")], intervals[(3, "month")]
     start = ss.store_options()[0][1]
-    often = ss.run_scenario(product, monthly, 365, start, "absent")
-    rarely = ss.run_scenario(product, quarterly, 365, start, "absent")
+    often = stores.run_scenario(product, monthly, 365, start, "absent")
+    rarely = stores.run_scenario(product, quarterly, 365, start, "absent")
     assert often["store_mcg"].iloc[-1] > rarely["store_mcg"].iloc[-1]
     assert (often["dose_mcg"] > 0).sum() > (rarely["dose_mcg"] > 0).sum()
 
@@ -81,9 +81,9 @@ def test_summary_table_names_the_retention_and_loss_sources(simulator):
 
 def test_schedule_rejects_bad_intervals():
     with pytest.raises(ValueError):
-        ss.maintenance_schedule("ohcbl-inj-uk", 1000, (0, "month"), 100)
+        stores.maintenance_schedule("ohcbl-inj-uk", 1000, (0, "month"), 100)
     with pytest.raises(ValueError, match="Accepted"):
-        ss.maintenance_schedule("ohcbl-inj-uk", 1000, (1, "fortnight"), 100)
+        stores.maintenance_schedule("ohcbl-inj-uk", 1000, (1, "fortnight"), 100)
 
 
 def test_model_errors_become_messages(monkeypatch, simulator):
@@ -129,7 +129,7 @@ def test_dose_days_are_the_engines_for_the_same_regimen_row(days):
     product = ss.product_options()[0][1]
     start = ss.store_options()[0][1]
     for _label, every in ss.interval_options():
-        frame = ss.run_scenario(product, every, days, start, "absent")
+        frame = stores.run_scenario(product, every, days, start, "absent")
         got = frame.loc[frame["dose_mcg"] > 0, "day"].tolist()
         row, ranges = _regimen_row_with(*every[:2])
         first = frame["date"].iloc[0]
@@ -144,6 +144,6 @@ def test_dose_days_are_the_engines_for_the_same_regimen_row(days):
 
 def test_quarterly_over_a_year_is_four_doses():
     intervals = {value[:2]: value for _label, value in ss.interval_options()}
-    frame = ss.run_scenario(ss.product_options()[0][1], intervals[(3, "month")], 365,
-                            ss.store_options()[0][1], "absent")
+    frame = stores.run_scenario(ss.product_options()[0][1], intervals[(3, "month")], 365,
+                                ss.store_options()[0][1], "absent")
     assert (frame["dose_mcg"] > 0).sum() == 4

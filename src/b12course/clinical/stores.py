@@ -12,6 +12,7 @@ Real retention also depends on how full the stores already are, which this model
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from b12course.sources.cells import is_blank
 
@@ -217,4 +218,104 @@ def simulate(schedule, days: int, initial_store_mcg=None, enterohepatic: str = "
         "retention_rows": dict(used),
         "retention": "user-supplied" if retained_fraction is not None else "retention.csv",
     })
+    return frame
+
+
+# ------------------------------------------------------------------ what the simulator offers
+
+
+@dataclass(frozen=True)
+class MaintenanceDose:
+    """One IM maintenance dose from regimens.csv that the retention table covers."""
+
+    product_id: str
+    substance: str
+    dose_mcg: float
+    region: str
+    source: str
+
+
+def maintenance_doses() -> list[MaintenanceDose]:
+    """Each distinct IM maintenance dose (fixed, not a range) with retention data, in file order."""
+    from b12course.clinical import products
+    from b12course.sources import data, units
+
+    table = data.load("regimens")
+    rows = table[(table["phase"] == "maintenance") & table["route"].str.contains("IM", na=False)]
+    found: dict[tuple[str, float], MaintenanceDose] = {}
+    for row in rows.itertuples():
+        if is_blank(row.dose) or not is_blank(row.dose_max):
+            continue
+        dose = units.convert(row.dose, row.dose_unit, "mcg")
+        substance = products.product(row.product_id)["substance"]
+        try:
+            retained_fraction(substance, dose)
+        except ValueError:
+            continue
+        found.setdefault((row.product_id, dose),
+                         MaintenanceDose(row.product_id, substance, dose, row.region, row.source))
+    return list(found.values())
+
+
+def maintenance_intervals() -> list[tuple[int, str, str]]:
+    """(amount, unit, source keys) for every maintenance or prevention interval, shortest first."""
+    from b12course.clinical import schedule
+    from b12course.sources import data
+    from b12course.sources.references import join_keys
+
+    table = data.load("regimens")
+    rows = table[(table["phase"].isin(["maintenance", "prophylaxis"]))
+                 & (table["pattern"] == "every")]
+    found: dict[tuple[int, str], list[str]] = {}
+    for row in rows.itertuples():
+        for amount in (row.interval, row.interval_max):
+            if not is_blank(amount):
+                found.setdefault((int(amount), row.interval_unit), []).append(row.source)
+    ordered = sorted(found, key=lambda k: schedule.days_in(k[0], k[1]))
+    return [(n, unit, join_keys(found[(n, unit)])) for n, unit in ordered]
+
+
+def starting_stores() -> list[tuple[str, float, str]]:
+    """(what it is, micrograms, source keys): the cited starting stores of body_stores.csv."""
+    from b12course.sources import units
+
+    low = body_store("store_minimum_healthy")
+    most = body_store("store_most_estimates")
+    return [
+        ("lowest compatible with health", units.convert(low["value"], low["unit"], "mcg"),
+         low["source"]),
+        ("most estimates, lower end", units.convert(most["value"], most["unit"], "mcg"),
+         most["source"]),
+        ("most estimates, upper end", units.convert(most["value_max"], most["unit"], "mcg"),
+         most["source"]),
+    ]
+
+
+def maintenance_schedule(product_id: str, dose_mcg: float, every: tuple, days: int,
+                         start="2025-01-06"):
+    """Doses of one product at a fixed interval over ``days`` days from ``start``.
+
+    The dates come from the dose-date engine (``clinical.schedule``): first dose on day 0,
+    calendar months, and an end-exclusive window (days 0 .. days - 1), as in Regimen.schedule().
+    """
+    import pandas as pd
+
+    from b12course.clinical import schedule
+
+    amount, unit = every[0], every[1]
+    course = schedule.Course(schedule.Rhythm("every", amount, unit))
+    dates = course.dates(start, schedule.window_end(start, days))
+    return pd.DataFrame({"date": [pd.Timestamp(day) for day in dates], "dose_mcg": float(dose_mcg),
+                         "product_id": product_id, "phase": "maintenance"})
+
+
+def run_scenario(product: tuple[str, float], every: tuple, days: int,
+                 initial_store_mcg: float, enterohepatic: str):
+    """The daily store for one product, dose and interval (DataFrame from :func:`simulate`)."""
+    product_id, dose = product
+    doses = maintenance_schedule(product_id, dose, every, days)
+    frame = simulate(doses, days, initial_store_mcg=initial_store_mcg,
+                     enterohepatic=enterohepatic, start=doses["date"].iloc[0])
+    if len(every) > 2:
+        frame.attrs["interval_source"] = every[2]
     return frame

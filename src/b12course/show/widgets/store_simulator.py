@@ -1,9 +1,10 @@
 """Body-store simulator: compare products, doses and maintenance intervals in a teaching model.
 
-The model is ``clinical.stores.simulate`` (first-order daily loss plus the retained share of each
-injection, both from cited tables). Products, doses and intervals offered here are the IM
-maintenance rows of ``data/regimens.csv`` for which ``data/retention.csv`` has data, so every
-choice traces to a source. TEACHING MODEL: never use it to choose a dose.
+The model and every choice offered come from ``clinical.stores``: ``simulate`` (first-order
+daily loss plus the retained share of each injection, both from cited tables) and the IM
+maintenance doses and intervals of ``data/regimens.csv`` that ``data/retention.csv`` covers, so
+every choice traces to a source; this module only labels and draws them. TEACHING MODEL: never
+use it to choose a dose.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from types import SimpleNamespace
 
 import ipywidgets as widgets
 
+from b12course.clinical import stores
 from b12course.show import plots
 from b12course.show.store_figures import comparison_alt, comparison_figure
 from b12course.show.widgets.look import Look
-from b12course.sources.cells import is_blank
 from b12course.sources.references import join_keys
 
 CAVEAT = (
@@ -35,93 +36,19 @@ LOSS_CHOICES = (("intact (bile B12 reabsorbed)", "intact"),
 
 def product_options() -> list[tuple[str, tuple[str, float]]]:
     """(label, (product_id, dose_mcg)) for each IM maintenance dose with retention data."""
-    from b12course.clinical import products, stores
-    from b12course.sources import data, units
-    table = data.load("regimens")
-    rows = table[(table["phase"] == "maintenance") & table["route"].str.contains("IM", na=False)]
-    options: dict[tuple[str, float], str] = {}
-    for row in rows.itertuples():
-        if is_blank(row.dose) or not is_blank(row.dose_max):
-            continue
-        dose = units.convert(row.dose, row.dose_unit, "mcg")
-        substance = products.product(row.product_id)["substance"]
-        try:
-            stores.retained_fraction(substance, dose)
-        except ValueError:
-            continue
-        key = (row.product_id, dose)
-        if key not in options:
-            options[key] = f"{substance} {dose:g} micrograms ({row.region}) [{row.source}]"
-    return [(label, key) for key, label in options.items()]
+    return [(f"{d.substance} {d.dose_mcg:g} micrograms ({d.region}) [{d.source}]",
+             (d.product_id, d.dose_mcg)) for d in stores.maintenance_doses()]
 
 
 def interval_options() -> list[tuple[str, tuple[int, str, str]]]:
     """(label, (amount, unit, source keys)) for every maintenance interval in regimens.csv."""
-    from b12course.clinical import schedule
-    from b12course.sources import data
-
-    table = data.load("regimens")
-    rows = table[(table["phase"].isin(["maintenance", "prophylaxis"]))
-                 & (table["pattern"] == "every")]
-    found: dict[tuple[int, str], list[str]] = {}
-    for row in rows.itertuples():
-        for amount in (row.interval, row.interval_max):
-            if is_blank(amount):
-                continue
-            key = (int(amount), row.interval_unit)
-            found.setdefault(key, []).append(row.source)
-    ordered = sorted(found, key=lambda k: schedule.days_in(k[0], k[1]))
-    return [(f"every {unit}" if n == 1 else f"every {n} {unit}s",
-             (n, unit, join_keys(found[(n, unit)]))) for n, unit in ordered]
+    return [(f"every {unit}" if n == 1 else f"every {n} {unit}s", (n, unit, sources))
+            for n, unit, sources in stores.maintenance_intervals()]
 
 
 def store_options() -> list[tuple[str, float]]:
     """(label, micrograms) starting stores read from body_stores.csv."""
-    from b12course.clinical import stores
-    from b12course.sources import units
-
-    low = stores.body_store("store_minimum_healthy")
-    most = stores.body_store("store_most_estimates")
-    return [
-        (f"lowest compatible with health [{low['source']}]",
-         units.convert(low["value"], low["unit"], "mcg")),
-        (f"most estimates, lower end [{most['source']}]",
-         units.convert(most["value"], most["unit"], "mcg")),
-        (f"most estimates, upper end [{most['source']}]",
-         units.convert(most["value_max"], most["unit"], "mcg")),
-    ]
-
-
-def maintenance_schedule(product_id: str, dose_mcg: float, every: tuple, days: int,
-                         start="2025-01-06"):
-    """Doses of one product at a fixed interval over ``days`` days from ``start``.
-
-    The dates come from the dose-date engine (``clinical.schedule``): first dose on day 0,
-    calendar months, and an end-exclusive window (days 0 .. days - 1), as in Regimen.schedule().
-    """
-    import pandas as pd
-
-    from b12course.clinical import schedule
-
-    amount, unit = every[0], every[1]
-    course = schedule.Course(schedule.Rhythm("every", amount, unit))
-    dates = course.dates(start, schedule.window_end(start, days))
-    return pd.DataFrame({"date": [pd.Timestamp(day) for day in dates], "dose_mcg": float(dose_mcg),
-                         "product_id": product_id, "phase": "maintenance"})
-
-
-def run_scenario(product: tuple[str, float], every: tuple, days: int,
-                 initial_store_mcg: float, enterohepatic: str):
-    """The daily store for one scenario (DataFrame from stores.simulate)."""
-    from b12course.clinical import stores
-
-    product_id, dose = product
-    schedule = maintenance_schedule(product_id, dose, every, days)
-    frame = stores.simulate(schedule, days, initial_store_mcg=initial_store_mcg,
-                            enterohepatic=enterohepatic, start=schedule["date"].iloc[0])
-    if len(every) > 2:
-        frame.attrs["interval_source"] = every[2]
-    return frame
+    return [(f"{label} [{source}]", mcg) for label, mcg, source in stores.starting_stores()]
 
 
 def summary_html(results: dict) -> str:
@@ -186,8 +113,8 @@ def store_simulator() -> widgets.VBox:
             for letter, product, interval in (("A", product_a, interval_a),
                                               ("B", product_b, interval_b)):
                 label = f"{letter}: {product.label.split(' [')[0]}, {interval.label}"
-                results[label] = run_scenario(product.value, interval.value, years.value,
-                                              start_store.value, loss.value)
+                results[label] = stores.run_scenario(product.value, interval.value, years.value,
+                                                     start_store.value, loss.value)
             fig = comparison_figure(results)
             figure.value = plots.figure_html(
                 fig, caption="Modelled body store for scenarios A and B (teaching model; "
