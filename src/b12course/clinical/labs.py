@@ -42,6 +42,16 @@ _EXPLAIN = {
                   "interpretation: symptoms, risk factors and further tests decide.",
     "unclassified": "The source gives no band for this value.",
 }
+# What each category means, in words a student can read after the scheme's own band wording.
+READING = {
+    "deficient": "read by this scheme as deficiency confirmed or likely",
+    "indeterminate": "read by this scheme as a grey zone",
+    "unlikely": "read by this scheme as deficiency unlikely",
+    "normal": "inside the range this scheme calls normal",
+    "raised": "above the level this scheme calls normal",
+    "not stated": "this scheme gives no interpretation",
+    "unclassified": "this scheme gives no band for this value",
+}
 # A scheme whose source has been superseded carries this mark in its name (lab_thresholds.csv).
 HISTORICAL = "(historical)"
 
@@ -63,7 +73,10 @@ class LabResult:
     notes: str = ""
 
     def __str__(self) -> str:
-        return f"{self.value:g} {self.unit}: {self.band} ({self.category}) [{self.source}]"
+        """e.g. '150 ng/L: deficiency confirmed; read by this scheme as deficiency confirmed or
+        likely [KEY]': the scheme's own wording, then the course's plain reading (never an
+        internal category name, never a second bracket)."""
+        return f"{self.value:g} {self.unit}: {self.band}; {READING[self.category]} [{self.source}]"
 
 
 def _table():

@@ -9,6 +9,7 @@ answer. Education only: never use it to dose a patient.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from b12course.sources.cells import is_blank
@@ -75,7 +76,7 @@ class Phase:
         if self.until:
             return f"until {self.until}"
         if self.phase in ("maintenance", "prophylaxis"):
-            return "for life" if self.lifelong == "yes" else "ongoing (no end stated)"
+            return "for life" if self.lifelong == "yes" else "ongoing, with no end stated"
         return ""
 
     @property
@@ -116,20 +117,33 @@ class Phase:
     def describe(self) -> str:
         """One plain-English line, e.g. '1 mg (1000 micrograms) IM every 2 months [KEY]'.
 
-        A row whose source gives no dose reads e.g. 'Oral B12 (the source gives no dose)'.
+        A row whose source gives no dose reads e.g. 'Oral B12, dose not given by the source'; the
+        situation the row is for follows after a semicolon, never in a second bracket.
         """
+        return f"{self._wording()} [{self.source}]"
+
+    def attributed(self) -> str:
+        """The line with who says it, e.g. '1 mg ... every 3 months (NHS Scotland East formulary)
+        [KEY]'.
+
+        The guideline's own brackets become commas, so no bracket sits inside another.
+        """
+        return f"{self._wording()} ({who(self.guideline)}) [{self.source}]"
+
+    def _wording(self) -> str:
         if self.dose_mcg is None:
             route = self.route[:1].upper() + self.route[1:] if self.route.islower() \
                 else self.route
-            parts = [f"{route} B12", self.pattern_text if self.pattern else "",
-                     self.length_text, "(the source gives no dose)"]
+            parts = [f"{route} B12", self.pattern_text if self.pattern else "", self.length_text]
         else:
             parts = [self.dose_text, self.route, self.pattern_text if self.pattern else "",
                      self.length_text]
         text = " ".join(p for p in parts if p)
+        if self.dose_mcg is None:
+            text += ", dose not given by the source"
         if self.when:
-            text += f" ({self.when})"
-        return f"{text} [{self.source}]"
+            text += f"; {self.when}"
+        return text
 
     def doses_in_phase(self, ranges: str = "lower") -> int | None:
         """How many doses a fixed-length phase gives (DERIVED by ``clinical.schedule``)."""
@@ -180,6 +194,16 @@ class Regimen:
                 for k in p.sources]
         return list(dict.fromkeys(keys))
 
+    @property
+    def prevention(self) -> str:
+        """The one prevention line shown, with who says it and any source giving the same; the
+        sources whose dose or interval differ are under "where sources differ"."""
+        if not self.prophylaxis:
+            return ""
+        shown, *others = self.prophylaxis
+        same = [f"{p.guideline} [{p.source}]" for p in others if _same_dose(p, shown)]
+        return shown.attributed() + ("; the same in " + "; ".join(same) if same else "")
+
     def summary(self) -> str:
         """A short plain-English account, with sources, for notebooks."""
         lines = [f"{cause_name(self.cause)}, {_NEURO_WORDS[self.neurological]}, "
@@ -189,9 +213,9 @@ class Regimen:
                   else f"- Loading: {p.describe()}" for p in self.loading]
         if self.maintenance:
             lines.append(f"- Maintenance: {self.maintenance.describe()}")
-        if self.prophylaxis:  # one line; the other sources' wording is under "differ"
-            lines.append(f"- Prevention: {self.prophylaxis[0].describe()}")
-        lines += [f"- Also part of the plan: {p.notes} [{p.source}] ({p.guideline})"
+        if self.prophylaxis:  # one line; sources with a different dose or interval: "differ"
+            lines.append(f"- Prevention: {self.prevention}")
+        lines += [f"- Also part of the plan ({who(p.guideline)}): {p.notes} [{p.source}]"
                   for p in self.actions]
         if self.lifelong_note:
             lines.append(f"- How long: {self.lifelong_note}")
@@ -465,14 +489,23 @@ def _key(p: Phase) -> tuple:
     return (p.dose_mcg, p.dose_max_mcg, p.route, p.pattern_text, p.length_text)
 
 
+def _same_dose(p: Phase, shown: Phase) -> bool:
+    """Same dose, route and interval: another source giving the line shown, not a difference."""
+    return _key(p)[:4] == _key(shown)[:4]
+
+
+def who(guideline: str) -> str:
+    """A guideline label fit to sit inside brackets: its own brackets become commas."""
+    return re.sub(r"\s*\(([^()]*)\)", r", \1", guideline)
+
+
 def _differing(chosen: Phase | None, others) -> list[str]:
     """Alternative rows of the same phase that say something different, merged by wording."""
     texts: dict[str, list[str]] = {}
     for p in others:
         if chosen is not None and _key(p) == _key(chosen):
             continue
-        short = p.describe().rsplit(" [", 1)[0]
-        texts.setdefault(f"{short} ({p.guideline})", []).extend(p.sources)
+        texts.setdefault(f"{p._wording()} ({who(p.guideline)})", []).extend(p.sources)
     return [f"{t} [{join_keys(k)}]" for t, k in texts.items()]
 
 
@@ -507,12 +540,11 @@ def _uncertainty(cause, neurological, region, rows, loading, maintenance, altern
                          f"[{maintenance.source}].")
     elif not treatment:
         parts.append(f"The sources give no maintenance regimen for {name} in the {region}.")
-    if len(prophylaxis) > 1:
-        others = [f"{p.describe().rsplit(' [', 1)[0]} ({p.guideline}) [{p.source}]"
-                  for p in prophylaxis[1:]]
-        parts.append(f"Prevention (before any deficiency, e.g. after surgery) is worded "
-                     f"differently by other sources. Shown: {prophylaxis[0].describe()}. Also "
-                     f"stated: " + "; ".join(others) + ".")
+    others = [p.attributed() for p in prophylaxis[1:] if not _same_dose(p, prophylaxis[0])]
+    if others:
+        parts.append(f"Prevention (before any deficiency, e.g. after surgery) differs between "
+                     f"sources. Shown: {prophylaxis[0].attributed()}. Also stated: "
+                     + "; ".join(others) + ".")
     if any(p.open_ended for p in loading):
         parts.append("The loading phase has no fixed length: it continues until no further "
                      "improvement, so no source gives a date when maintenance begins.")

@@ -97,6 +97,7 @@ def _control_hints(regimen) -> str:
 
 def regimen_html(regimen) -> str:
     """Phases, how long, review, uncertainty, alternatives and sources of a regimen, in words."""
+    from b12course.clinical.regimens import who
     from b12course.sources import references
 
     steps = len(regimen.loading) > 1
@@ -106,8 +107,9 @@ def regimen_html(regimen) -> str:
     if regimen.maintenance is not None:
         lines.append(_li("Maintenance", regimen.maintenance.describe()))
     # one prevention line, as in summary(); the other sources' wording is in the uncertainty
-    lines += [_li("Prevention", p.describe()) for p in regimen.prophylaxis[:1]]
-    lines += [_li("Also part of the plan", f"{p.notes} [{p.source}] ({p.guideline})")
+    if regimen.prophylaxis:
+        lines.append(_li("Prevention", regimen.prevention))
+    lines += [_li(f"Also part of the plan ({who(p.guideline)})", f"{p.notes} [{p.source}]")
               for p in regimen.actions]
     if regimen.lifelong_note:
         lines.append(_li("How long", regimen.lifelong_note))
@@ -122,8 +124,8 @@ def regimen_html(regimen) -> str:
     hints = _control_hints(regimen)
     if hints:
         parts.append(f"<p>ℹ️ <b>How the explorer draws this:</b> {html.escape(hints)}</p>")
-    others = [p.describe() + f" ({p.guideline})" for p in regimen.alternatives]
-    others += [f"{p.notes} [{p.source}] ({p.guideline})" for p in regimen.statements
+    others = [p.attributed() for p in regimen.alternatives]
+    others += [f"{p.notes} ({who(p.guideline)}) [{p.source}]" for p in regimen.statements
                if p not in regimen.actions]
     if others:
         items = "".join(f"<li>{html.escape(t)}</li>" for t in others)
