@@ -49,9 +49,10 @@ def test_every_finding_has_a_resolution_and_tests_that_exist(row):
     assert not missing, f"{finding_id}: guarding tests not found under tests/: {missing}"
 
 
-def test_every_re_read_finding_has_a_resolution():
-    rows = _rows("R")
-    assert rows, "the independent re-read's findings are not recorded"
+@pytest.mark.parametrize("prefix", ["R", "S", "T"])
+def test_every_re_read_finding_has_a_resolution(prefix):
+    rows = _rows(prefix)
+    assert rows, f"the independent re-read's {prefix} findings are not recorded"
     for row in rows:
         assert len(row[-1]) > 10, f"{row[0]}: no resolution written"
 

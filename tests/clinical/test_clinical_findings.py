@@ -752,3 +752,49 @@ def test_s12_cks_is_nice_read_via_a_reproduction_and_the_pitfall_is_plain():
     row = next(r for r in data.records("pitfalls") if r["id"] == "falsely_normal_b12")
     assert "with nerve involvement, CKS 2020 also says not to delay" in row["safer_practice"]
     assert _nesting(row["safer_practice"]) <= 1 and "historical" not in row["safer_practice"]
+
+
+# ================================== third independent re-read (T02-T07, Dec 2026)
+
+
+def test_t02_stopping_n2o_is_named_by_the_guideline_not_said_to_come_from_it():
+    for path in (NB / "03_regimens_by_cause.ipynb", NB / "07_case_studies.ipynb"):
+        text = "\n".join(cells(path))
+        assert "comes from a children's hospital guideline" not in text, path.name
+        assert "from a children's hospital guideline" not in text, path.name
+        assert "mainstay of management" in text and "RCH-N2O-CPG" in text, path.name
+
+
+def test_t04_notebook_03_says_the_methionine_advice_is_not_taught():
+    text = "\n".join(cells(NB / "03_regimens_by_cause.ipynb"))
+    assert re.search(r"methionine, which this course does not teach", text)
+
+
+def test_t05_crohns_note_says_the_deficiency_is_still_treated():
+    row = data.row("causes", "cause_id", "ileal_resection")
+    assert "another cause" in row["notes"] and "deficiency itself is treated" in row["notes"]
+
+
+def test_t06_maintainer_text_uses_the_narrowed_claim():
+    readme = (REPO_ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    source = (REPO_ROOT / "src" / "b12course" / "sources" / "data.py").read_text(encoding="utf-8")
+    for text in (readme, source):
+        assert "every cited source starts with IM loading" not in text
+
+
+def test_t07_the_sleeve_prevention_line_names_sleeve_gastrectomy_once():
+    line = regimens.recommend("bariatric_surgery", False, "UK").summary()
+    prevention = next(x for x in line.splitlines() if x.startswith("- Prevention:"))
+    assert prevention.lower().count("sleeve gastrectomy") == 1, prevention
+
+
+@pytest.mark.parametrize("cause", ["autoimmune_gastritis", "gastrectomy", "ileal_resection",
+                                   "bariatric_surgery"])
+@pytest.mark.parametrize("region", ["UK", "US"])
+@pytest.mark.parametrize("neurological", [False, True])
+def test_no_end_stated_never_sits_above_a_how_long_line(cause, region, neurological):
+    plan = regimens.recommend(cause, neurological, region)
+    lines = plan.summary().splitlines()
+    if any(x.startswith("- How long:") for x in lines):
+        maintenance = [x for x in lines if x.startswith("- Maintenance:")]
+        assert not any("no end stated" in x for x in maintenance), maintenance

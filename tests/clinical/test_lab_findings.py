@@ -106,11 +106,11 @@ def test_below_the_bsh_cut_off_is_a_sensitivity_cut_off_not_a_confirmation():
 # 3 ----------------------------------------------------------------------------------------------
 # Bands whose source gave a band, cut-off or range but no interpretation of it: the course assigns
 # none. RUH 2023: only the cut-offs were recorded. BSH >= 200: a single cut-off. UCSF > 816: only
-# a normal range. NBT and RUH 2024 above 914: the laboratories say "high"/"raised", not "unlikely".
+# a normal range. (NBT and RUH 2024 above 914: the laboratories' own words "high"/"raised" give the
+# category raised, re-read T01; they are not "unlikely".)
 # BSH < 200: a cut-off with ~97% sensitivity, not a confirmation (re-read R11).
 NOT_STATED = {"bsh-total-below", "bsh-total-above", "ruh23-total-below-100", "ruh23-total-100-145",
-              "ruh23-total-145-200", "ruh23-total-above-200", "ucsf-total-above",
-              "nbt-total-high", "ruh24-total-raised"}
+              "ruh23-total-145-200", "ruh23-total-above-200", "ucsf-total-above"}
 
 
 def test_bands_without_a_sourced_meaning_carry_no_category():
@@ -222,3 +222,24 @@ def test_notebook_06_does_not_say_sc_hydroxocobalamin_has_not_been_studied():
     texts += [" ".join(map(str, row)) for row in data.load("pitfalls").itertuples(index=False)]
     assert not [t for t in texts if re.search(r"not been studied", t, re.I)]
     assert "no evidence" in _markdown("06_safety_and_pitfalls")
+
+
+# ================================== third independent re-read (T01, Dec 2026)
+
+
+def test_above_range_bands_carry_the_laboratorys_own_word_as_raised():
+    table = data.load("lab_thresholds").set_index("band_id")
+    for band_id, word in (("nbt-total-high", "high"), ("ruh24-total-raised", "raised")):
+        assert table.loc[band_id, "band"] == word
+        assert table.loc[band_id, "category"] == "raised", band_id
+    assert li.CATEGORY_WORDS["raised"].count("Above the range") == 1
+
+
+@pytest.mark.parametrize("scheme", labs.schemes("total_b12"))
+def test_a_lab_line_gives_the_schemes_own_words_once(scheme):
+    for value in (100, 150, 250, 400, 1200):
+        result = labs.interpret_total_b12(value, "ng/L", scheme)
+        line = str(result)
+        assert line.startswith(f"{value} ng/L: {result.band} ["), line
+        assert "read by this scheme" not in line and "gives no interpretation" not in line
+        assert line.count("(") == line.count(")") and ") (" not in line

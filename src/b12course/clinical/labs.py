@@ -73,10 +73,11 @@ class LabResult:
     notes: str = ""
 
     def __str__(self) -> str:
-        """e.g. '150 ng/L: deficiency confirmed; read by this scheme as deficiency confirmed or
-        likely [KEY]': the scheme's own wording, then the course's plain reading (never an
-        internal category name, never a second bracket)."""
-        return f"{self.value:g} {self.unit}: {self.band}; {READING[self.category]} [{self.source}]"
+        """e.g. '150 ng/L: deficiency confirmed [KEY]': the scheme's own wording, which already
+        says what the band means; the course's plain reading is added only where the scheme gives
+        no band for the value (never an internal category name, never a second bracket)."""
+        words = self.band if self.band else READING[self.category]
+        return f"{self.value:g} {self.unit}: {words} [{self.source}]"
 
 
 def _table():

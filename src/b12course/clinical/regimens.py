@@ -114,13 +114,15 @@ class Phase:
             return f"for {span} {self.duration_unit}{plural}"
         return self.review_point
 
-    def describe(self) -> str:
+    def describe(self, open_end: bool = True) -> str:
         """One plain-English line, e.g. '1 mg (1000 micrograms) IM every 2 months [KEY]'.
 
         A row whose source gives no dose reads e.g. 'Oral B12, dose not given by the source'; the
         situation the row is for follows after a semicolon, never in a second bracket.
+        ``open_end=False`` leaves out 'ongoing, with no end stated' where a 'How long' line
+        follows, so a plan never says 'no end stated' just above 'for life'.
         """
-        return f"{self._wording()} [{self.source}]"
+        return f"{self._wording(open_end)} [{self.source}]"
 
     def attributed(self) -> str:
         """The line with who says it, e.g. '1 mg ... every 3 months (NHS Scotland East formulary)
@@ -130,14 +132,15 @@ class Phase:
         """
         return f"{self._wording()} ({who(self.guideline)}) [{self.source}]"
 
-    def _wording(self) -> str:
+    def _wording(self, open_end: bool = True) -> str:
+        length = self.length_text if open_end or not self.open_ended else ""
         if self.dose_mcg is None:
             route = self.route[:1].upper() + self.route[1:] if self.route.islower() \
                 else self.route
-            parts = [f"{route} B12", self.pattern_text if self.pattern else "", self.length_text]
+            parts = [f"{route} B12", self.pattern_text if self.pattern else "", length]
         else:
             parts = [self.dose_text, self.route, self.pattern_text if self.pattern else "",
-                     self.length_text]
+                     length]
         text = " ".join(p for p in parts if p)
         if self.dose_mcg is None:
             text += ", dose not given by the source"
@@ -212,7 +215,8 @@ class Regimen:
         lines += [f"- Loading, step {p.step}: {p.describe()}" if len(self.loading) > 1
                   else f"- Loading: {p.describe()}" for p in self.loading]
         if self.maintenance:
-            lines.append(f"- Maintenance: {self.maintenance.describe()}")
+            described = self.maintenance.describe(open_end=not self.lifelong_note)
+            lines.append(f"- Maintenance: {described}")
         if self.prophylaxis:  # one line; sources with a different dose or interval: "differ"
             lines.append(f"- Prevention: {self.prevention}")
         lines += [f"- Also part of the plan ({who(p.guideline)}): {p.notes} [{p.source}]"

@@ -293,8 +293,9 @@ SCHEMAS: dict[str, Schema] = {
                            doc="whether the row is for people with neurological involvement. An"
                                " oral or intranasal row applies with neurological involvement "
                                "(`yes` or `any`) only as `maintenance` whose `when` starts "
-                               "\"maintenance only\": every cited source starts with IM loading "
-                               "when nerves are involved (checked on loading)"),
+                               "\"maintenance only\": every source in the course that gives a "
+                               "regimen for neurological involvement starts with injections "
+                               "(checked on loading)"),
         "phase": _c("choice", *PHASES, required=True,
                     doc="part of treatment the row describes",
                     glosses={

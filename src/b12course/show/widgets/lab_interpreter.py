@@ -29,6 +29,8 @@ CATEGORY_WORDS = {
     "indeterminate": "ℹ️ <b>Indeterminate</b> (grey zone) by this scheme",
     "unlikely": "✅ <b>Deficiency unlikely</b> by this scheme",
     "normal": "ℹ️ <b>Inside the range this scheme calls normal</b>",
+    "raised": "ℹ️ <b>Above the range this scheme calls normal</b>; it does not say what that "
+              "means for deficiency",
     "not stated": "➖ <b>No interpretation given</b>: the source names this band (or only a "
                   "cut-off) but does not say what a result here means, so the course does not "
                   "guess",
