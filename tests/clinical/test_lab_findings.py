@@ -110,7 +110,7 @@ def test_below_the_bsh_cut_off_is_a_sensitivity_cut_off_not_a_confirmation():
 # category raised, re-read T01; they are not "unlikely".)
 # BSH < 200: a cut-off with ~97% sensitivity, not a confirmation (re-read R11).
 NOT_STATED = {"bsh-total-below", "bsh-total-above", "ruh23-total-below-100", "ruh23-total-100-145",
-              "ruh23-total-145-200", "ruh23-total-above-200", "ucsf-total-above"}
+              "ruh23-total-145-200", "ruh23-total-above-200"}
 
 
 def test_bands_without_a_sourced_meaning_carry_no_category():
@@ -134,7 +134,7 @@ def test_ruh_2023_is_historical_and_never_shown_with_the_laboratorys_authority()
         assert li.CATEGORY_WORDS["not stated"] in html and li.HISTORICAL_WORDS in html
 
 
-def test_ucsf_normal_band_uses_the_laboratorys_own_word():
+def test_ucsf_normal_band_uses_the_laboratorys_own_word():  # and above it: raised (re-read U03)
     assert labs.interpret_total_b12(500, scheme="UCSF").category == "normal"
 
 
@@ -243,3 +243,29 @@ def test_a_lab_line_gives_the_schemes_own_words_once(scheme):
         assert line.startswith(f"{value} ng/L: {result.band} ["), line
         assert "read by this scheme" not in line and "gives no interpretation" not in line
         assert line.count("(") == line.count(")") and ") (" not in line
+
+
+# ================================== fourth independent re-read (U01-U03, Dec 2026)
+
+
+@pytest.mark.parametrize("band_id", ["nbt-total-high", "ruh24-total-raised", "ucsf-total-above"])
+def test_a_high_total_b12_is_never_read_as_pointing_to_deficiency(band_id):
+    row = data.row("lab_thresholds", "band_id", band_id)
+    result = labs.interpret_total_b12(float(row["lower"]) + 50, row["unit"], row["scheme"])
+    assert result.category == "raised"
+    assert "supports" not in result.explanation, result.explanation
+    shown = li.interpret_html("total_b12", f"{float(row['lower']) + 50:g}", row["unit"],
+                              row["scheme"])
+    assert "does not say what that means for deficiency" in shown
+
+
+def test_a_raised_mma_still_reads_as_supporting_deficiency():
+    row = data.row("lab_thresholds", "band_id", "stabler-mma-raised")
+    result = labs.interpret("mma", float(row["lower"]) * 2, row["unit"], row["scheme"])
+    assert result.category == "raised"
+    assert "supports (but does not by itself prove) B12 deficiency" in result.explanation
+
+
+def test_the_band_figure_never_draws_above_range_like_deficiency():
+    assert lab_figures._LOOK["raised"] != lab_figures._LOOK["deficient"]
+    assert "above the range the scheme calls normal" in lab_figures.bands_caption("total_b12")

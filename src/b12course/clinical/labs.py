@@ -35,8 +35,11 @@ _EXPLAIN = {
     "unlikely": "This is above the scheme's cut-off, where it treats deficiency as unlikely. A "
                 "number never overrides a strong clinical picture.",
     "normal": "This is inside the range the source calls normal.",
+    # for MMA, homocysteine and MCV; a raised total or active B12 never points to deficiency
     "raised": "This is above the level the source calls normal, which supports (but does not by "
               "itself prove) B12 deficiency.",
+    "raised B12": "This is above the range the source calls normal; the source does not say "
+                  "what a result here means for deficiency.",
     "not stated": "The source gives this band (or only a cut-off or a range) but does not say "
                   "what a result here means for deficiency, so the course gives no "
                   "interpretation: symptoms, risk factors and further tests decide.",
@@ -193,8 +196,11 @@ def interpret(analyte: str, value, unit: str | None = None,
                          "no band", f"{shown}: {_EXPLAIN['unclassified']}",
                          join_keys(rows["source"]))
     row = matches[0]
+    reading = row["category"]
+    if reading == "raised" and analyte in ("total_b12", "active_b12"):
+        reading = "raised B12"
     explanation = f"{shown} is in the {scheme} band '{row['band']}' ({range_text(row)}). " \
-                  f"{_EXPLAIN[row['category']]}"
+                  f"{_EXPLAIN[reading]}"
     if row["notes"]:
         explanation += f" {row['notes']}"
     return LabResult(analyte, number, unit, scheme, converted, scheme_unit, row["category"],

@@ -124,13 +124,13 @@ class Phase:
         """
         return f"{self._wording(open_end)} [{self.source}]"
 
-    def attributed(self) -> str:
+    def attributed(self, open_end: bool = True) -> str:
         """The line with who says it, e.g. '1 mg ... every 3 months (NHS Scotland East formulary)
         [KEY]'.
 
         The guideline's own brackets become commas, so no bracket sits inside another.
         """
-        return f"{self._wording()} ({who(self.guideline)}) [{self.source}]"
+        return f"{self._wording(open_end)} ({who(self.guideline)}) [{self.source}]"
 
     def _wording(self, open_end: bool = True) -> str:
         length = self.length_text if open_end or not self.open_ended else ""
@@ -205,18 +205,19 @@ class Regimen:
             return ""
         shown, *others = self.prophylaxis
         same = [f"{p.guideline} [{p.source}]" for p in others if _same_dose(p, shown)]
-        return shown.attributed() + ("; the same in " + "; ".join(same) if same else "")
+        return (shown.attributed(open_end=not self.lifelong_note)
+                + ("; the same in " + "; ".join(same) if same else ""))
 
     def summary(self) -> str:
         """A short plain-English account, with sources, for notebooks."""
         lines = [f"{cause_name(self.cause)}, {_NEURO_WORDS[self.neurological]}, "
                  f"{self.region} (for education only):"]
-        lines += [f"- Shown first: {p.describe()}" for p in self.treatment]
+        open_end = not self.lifelong_note  # a 'How long' line says how long: no 'no end stated'
+        lines += [f"- Shown first: {p.describe(open_end)}" for p in self.treatment]
         lines += [f"- Loading, step {p.step}: {p.describe()}" if len(self.loading) > 1
                   else f"- Loading: {p.describe()}" for p in self.loading]
         if self.maintenance:
-            described = self.maintenance.describe(open_end=not self.lifelong_note)
-            lines.append(f"- Maintenance: {described}")
+            lines.append(f"- Maintenance: {self.maintenance.describe(open_end)}")
         if self.prophylaxis:  # one line; sources with a different dose or interval: "differ"
             lines.append(f"- Prevention: {self.prevention}")
         lines += [f"- Also part of the plan ({who(p.guideline)}): {p.notes} [{p.source}]"
@@ -447,7 +448,8 @@ def recommend(cause: str, neurological: bool, region: str = "UK") -> Regimen:
     cause_row = causes_by_id[cause]
     lifelong, lifelong_note = _lifelong(cause_row, maintenance, statements, region)
     uncertainty = _uncertainty(cause, neurological, region, rows, loading, maintenance,
-                               alternatives, unverified, treatment, prophylaxis)
+                               alternatives, unverified, treatment, prophylaxis,
+                               open_end=not lifelong_note)
     return Regimen(
         cause=cause, neurological=neurological, region=region, loading=loading,
         maintenance=maintenance, prophylaxis=prophylaxis, alternatives=alternatives,
@@ -514,7 +516,7 @@ def _differing(chosen: Phase | None, others) -> list[str]:
 
 
 def _uncertainty(cause, neurological, region, rows, loading, maintenance, alternatives,
-                 unverified, treatment=(), prophylaxis=()) -> str:
+                 unverified, treatment=(), prophylaxis=(), open_end: bool = True) -> str:
     parts = []
     name = cause_name(cause)
     for p in treatment:
@@ -535,7 +537,8 @@ def _uncertainty(cause, neurological, region, rows, loading, maintenance, altern
         diff = _differing(maintenance, [p for p in alternatives if p.phase == "maintenance"])
         if diff:
             parts.append(f"Maintenance differs between sources. Shown first: "
-                         f"{maintenance.describe()}. Also stated: " + "; ".join(diff) + ".")
+                         f"{maintenance.describe(open_end)}. Also stated: " + "; ".join(diff)
+                         + ".")
         if maintenance.interval_max is not None:
             parts.append(f"'{maintenance.pattern_text}' is a range and the sources do not pick "
                          "a point in it: the choice within it is the prescriber's.")
@@ -544,10 +547,11 @@ def _uncertainty(cause, neurological, region, rows, loading, maintenance, altern
                          f"[{maintenance.source}].")
     elif not treatment:
         parts.append(f"The sources give no maintenance regimen for {name} in the {region}.")
-    others = [p.attributed() for p in prophylaxis[1:] if not _same_dose(p, prophylaxis[0])]
+    others = [p.attributed(open_end) for p in prophylaxis[1:]
+              if not _same_dose(p, prophylaxis[0])]
     if others:
         parts.append(f"Prevention (before any deficiency, e.g. after surgery) differs between "
-                     f"sources. Shown: {prophylaxis[0].attributed()}. Also stated: "
+                     f"sources. Shown: {prophylaxis[0].attributed(open_end)}. Also stated: "
                      + "; ".join(others) + ".")
     if any(p.open_ended for p in loading):
         parts.append("The loading phase has no fixed length: it continues until no further "

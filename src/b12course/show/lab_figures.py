@@ -85,7 +85,8 @@ def bands_caption(analyte: str = "total_b12", unit: str = "ng/L") -> str:
     return (f"Figure. {name[0].upper() + name[1:]} bands by scheme, all drawn in "
             f"{unit} (other units converted with the course's cited factor). Cross-hatched: "
             "deficiency; dotted: grey zone; plain: deficiency unlikely or normal; "
-            "diagonal lines: the source gives the band but no interpretation of it. Schemes "
+            "diagonal lines: the source gives the band but no interpretation of it; "
+            "back-slanted lines: above the range the scheme calls normal. Schemes "
             "marked (historical) are superseded and shown for comparison only. "
             f"Sources: {keys}.")
 
@@ -95,7 +96,7 @@ _LOOK = {
     "indeterminate": ("yellow", ".."),
     "unlikely": ("sky", ""),
     "normal": ("sky", ""),
-    "raised": ("vermillion", "xx"),
+    "raised": ("blue", "\\\\"),
     "not stated": ("purple", "//"),
 }
 
@@ -105,6 +106,6 @@ _WORDS = {
     "indeterminate": "indeterminate (grey zone)",
     "unlikely": "deficiency unlikely",
     "normal": "normal",
-    "raised": "raised",
+    "raised": "above the normal range",
     "not stated": "no interpretation given",
 }

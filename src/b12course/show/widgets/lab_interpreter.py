@@ -29,12 +29,14 @@ CATEGORY_WORDS = {
     "indeterminate": "ℹ️ <b>Indeterminate</b> (grey zone) by this scheme",
     "unlikely": "✅ <b>Deficiency unlikely</b> by this scheme",
     "normal": "ℹ️ <b>Inside the range this scheme calls normal</b>",
-    "raised": "ℹ️ <b>Above the range this scheme calls normal</b>; it does not say what that "
-              "means for deficiency",
+    "raised": "ℹ️ <b>Above the range this scheme calls normal</b>",
     "not stated": "➖ <b>No interpretation given</b>: the source names this band (or only a "
                   "cut-off) but does not say what a result here means, so the course does not "
                   "guess",
 }
+# a raised MMA, homocysteine or MCV supports deficiency; a raised total or active B12 does not
+B12_TESTS = ("total_b12", "active_b12")
+B12_ABOVE_RANGE = "; the scheme does not say what that means for deficiency"
 HISTORICAL_WORDS = (
     "🕰️ <b>Historical scheme</b>: its source has been superseded. It is shown only to compare "
     "with current bands; do not use it to read a new result."
@@ -138,7 +140,9 @@ def interpret_html(test: str, text: str, unit: str, scheme: str) -> str:
                      f"<b>{_esc(scheme)}</b> scheme."),
         _message("ℹ️", note) if note else "",
         _message("", HISTORICAL_WORDS) if labs.is_historical(scheme) else "",
-        _message("", CATEGORY_WORDS.get(result.category, _esc(result.category)) + "."),
+        _message("", CATEGORY_WORDS.get(result.category, _esc(result.category))
+                 + (B12_ABOVE_RANGE if result.category == "raised" and test in B12_TESTS
+                    else "") + "."),
         _message("", f"<b>The scheme's own wording:</b> {_esc(result.band)}"),
         _message("", f"<b>Why:</b> {_esc(result.explanation)}"),
         _message("", f"<b>Source:</b> [{cited}]<br><small>{titles}</small>"),
