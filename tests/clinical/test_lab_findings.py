@@ -269,3 +269,19 @@ def test_a_raised_mma_still_reads_as_supporting_deficiency():
 def test_the_band_figure_never_draws_above_range_like_deficiency():
     assert lab_figures._LOOK["raised"] != lab_figures._LOOK["deficient"]
     assert "above the range the scheme calls normal" in lab_figures.bands_caption("total_b12")
+
+
+# ================================== fifth independent re-read (V01-V04, Dec 2026)
+
+
+def test_notebook_02_says_a_high_total_b12_neither_shows_nor_rules_out_deficiency():
+    nb = nbformat.read(repo_path("notebooks", "02_diagnosis_and_labs.ipynb"), as_version=4)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "never points to deficiency" not in text
+    assert "does not rule it out" in text and "even high" in text
+    assert "\"above the reference range\" is the course's description" in text
+
+
+def test_the_ucsf_antibody_warning_sits_on_the_bands_it_can_apply_to():
+    for band_id in ("ucsf-total-normal", "ucsf-total-above"):
+        assert "falsely normal" in data.row("lab_thresholds", "band_id", band_id)["notes"]

@@ -35,7 +35,8 @@ _EXPLAIN = {
     "unlikely": "This is above the scheme's cut-off, where it treats deficiency as unlikely. A "
                 "number never overrides a strong clinical picture.",
     "normal": "This is inside the range the source calls normal.",
-    # for MMA, homocysteine and MCV; a raised total or active B12 never points to deficiency
+    # for MMA, homocysteine and MCV; a high total or active B12 is no evidence of deficiency
+    # (nor does it rule it out: falsely normal or high results occur with IF antibodies)
     "raised": "This is above the level the source calls normal, which supports (but does not by "
               "itself prove) B12 deficiency.",
     "raised B12": "This is above the range the source calls normal; the source does not say "

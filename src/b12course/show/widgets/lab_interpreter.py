@@ -34,7 +34,8 @@ CATEGORY_WORDS = {
                   "cut-off) but does not say what a result here means, so the course does not "
                   "guess",
 }
-# a raised MMA, homocysteine or MCV supports deficiency; a raised total or active B12 does not
+# a raised MMA, homocysteine or MCV supports deficiency; a high total or active B12 is no
+# evidence of deficiency, and does not rule it out (falsely high with IF antibodies)
 B12_TESTS = ("total_b12", "active_b12")
 B12_ABOVE_RANGE = "; the scheme does not say what that means for deficiency"
 HISTORICAL_WORDS = (
