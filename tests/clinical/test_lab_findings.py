@@ -256,7 +256,8 @@ def test_a_high_total_b12_is_never_read_as_pointing_to_deficiency(band_id):
     assert "supports" not in result.explanation, result.explanation
     shown = li.interpret_html("total_b12", f"{float(row['lower']) + 50:g}", row["unit"],
                               row["scheme"])
-    assert "does not say what that means for deficiency" in shown
+    assert "does not say what a result here means for deficiency" in shown
+    assert shown.count("does not say what") == 1, shown
 
 
 def test_a_raised_mma_still_reads_as_supporting_deficiency():
@@ -279,9 +280,15 @@ def test_notebook_02_says_a_high_total_b12_neither_shows_nor_rules_out_deficienc
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "never points to deficiency" not in text
     assert "does not rule it out" in text and "even high" in text
-    assert "\"above the reference range\" is the course's description" in text
+    assert "high levels of intrinsic factor antibodies" in text
+    assert "UCSF names no band above its normal range" in text
+    assert "MCV are also raised by other causes" not in text and "each is also raised" not in text
 
 
-def test_the_ucsf_antibody_warning_sits_on_the_bands_it_can_apply_to():
-    for band_id in ("ucsf-total-normal", "ucsf-total-above"):
+def test_the_ucsf_falsely_normal_warning_sits_on_the_bands_a_low_value_could_hide_in():
+    for band_id in ("ucsf-total-borderline", "ucsf-total-normal"):
         assert "falsely normal" in data.row("lab_thresholds", "band_id", band_id)["notes"]
+    for band_id in ("ucsf-total-low", "ucsf-total-above"):
+        assert "falsely normal" not in data.row("lab_thresholds", "band_id", band_id)["notes"]
+    above = data.row("lab_thresholds", "band_id", "ucsf-total-above")
+    assert "names no band" in above["band"] and "course's description" in above["notes"]

@@ -36,7 +36,7 @@ _EXPLAIN = {
                 "number never overrides a strong clinical picture.",
     "normal": "This is inside the range the source calls normal.",
     # for MMA, homocysteine and MCV; a high total or active B12 is no evidence of deficiency
-    # (nor does it rule it out: falsely normal or high results occur with IF antibodies)
+    # (and a total B12 can read falsely normal or high with high-titre IF antibodies)
     "raised": "This is above the level the source calls normal, which supports (but does not by "
               "itself prove) B12 deficiency.",
     "raised B12": "This is above the range the source calls normal; the source does not say "

@@ -34,10 +34,6 @@ CATEGORY_WORDS = {
                   "cut-off) but does not say what a result here means, so the course does not "
                   "guess",
 }
-# a raised MMA, homocysteine or MCV supports deficiency; a high total or active B12 is no
-# evidence of deficiency, and does not rule it out (falsely high with IF antibodies)
-B12_TESTS = ("total_b12", "active_b12")
-B12_ABOVE_RANGE = "; the scheme does not say what that means for deficiency"
 HISTORICAL_WORDS = (
     "🕰️ <b>Historical scheme</b>: its source has been superseded. It is shown only to compare "
     "with current bands; do not use it to read a new result."
@@ -141,10 +137,8 @@ def interpret_html(test: str, text: str, unit: str, scheme: str) -> str:
                      f"<b>{_esc(scheme)}</b> scheme."),
         _message("ℹ️", note) if note else "",
         _message("", HISTORICAL_WORDS) if labs.is_historical(scheme) else "",
-        _message("", CATEGORY_WORDS.get(result.category, _esc(result.category))
-                 + (B12_ABOVE_RANGE if result.category == "raised" and test in B12_TESTS
-                    else "") + "."),
-        _message("", f"<b>The scheme's own wording:</b> {_esc(result.band)}"),
+        _message("", CATEGORY_WORDS.get(result.category, _esc(result.category)) + "."),
+        _message("", f"<b>The scheme's band:</b> {_esc(result.band)}"),
         _message("", f"<b>Why:</b> {_esc(result.explanation)}"),
         _message("", f"<b>Source:</b> [{cited}]<br><small>{titles}</small>"),
         _message("", f"<small>{_esc(REMINDER)}</small>"),
