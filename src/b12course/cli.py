@@ -193,12 +193,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from b12course.sources.data import DataError
     from b12course.sources.paths import CloneOnlyError
 
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except CloneOnlyError as error:  # a wheel install asked for notebooks/ or solutions/
+    except (CloneOnlyError, DataError) as error:  # no clone; a broken table row: say which
         print(f"b12course: {error}", file=sys.stderr)
         return 2
 

@@ -248,7 +248,7 @@ def test_a_lab_line_gives_the_schemes_own_words_once(scheme):
 # ================================== fourth independent re-read (U01-U03, Dec 2026)
 
 
-@pytest.mark.parametrize("band_id", ["nbt-total-high", "ruh24-total-raised", "ucsf-total-above"])
+@pytest.mark.parametrize("band_id", ["nbt-total-high", "ruh24-total-raised"])
 def test_a_high_total_b12_is_never_read_as_pointing_to_deficiency(band_id):
     row = data.row("lab_thresholds", "band_id", band_id)
     result = labs.interpret_total_b12(float(row["lower"]) + 50, row["unit"], row["scheme"])
@@ -287,8 +287,25 @@ def test_notebook_02_says_a_high_total_b12_neither_shows_nor_rules_out_deficienc
 
 def test_the_ucsf_falsely_normal_warning_sits_on_the_bands_a_low_value_could_hide_in():
     for band_id in ("ucsf-total-borderline", "ucsf-total-normal"):
-        assert "falsely normal" in data.row("lab_thresholds", "band_id", band_id)["notes"]
-    for band_id in ("ucsf-total-low", "ucsf-total-above"):
-        assert "falsely normal" not in data.row("lab_thresholds", "band_id", band_id)["notes"]
-    above = data.row("lab_thresholds", "band_id", "ucsf-total-above")
-    assert "names no band" in above["band"] and "course's description" in above["notes"]
+        assert "UCSF notes that its assay may read falsely normal" in data.row(
+            "lab_thresholds", "band_id", band_id)["notes"]
+    assert "falsely normal" not in data.row("lab_thresholds", "band_id", "ucsf-total-low")["notes"]
+
+
+def test_ucsf_names_no_band_above_816_so_the_course_invents_none():
+    result = labs.interpret_total_b12(1200, "ng/L", "UCSF")
+    assert result.category == "unclassified"
+    shown = li.interpret_html("total_b12", "1200", "ng/L", "UCSF")
+    assert "No band" in shown and "unclassified" not in shown
+
+
+@pytest.mark.parametrize("scheme", labs.schemes("total_b12"))
+@pytest.mark.parametrize("value", ["400", "1200"])
+def test_a_reassuring_or_high_total_b12_carries_the_antibody_caution(scheme, value):
+    shown = li.interpret_html("total_b12", value, "ng/L", scheme)
+    assert "does not rule deficiency out" in shown and "WAINWRIGHT-2015" in shown
+
+
+def test_a_low_total_b12_does_not_carry_the_antibody_caution():
+    shown = li.interpret_html("total_b12", "100", "ng/L", "NICE-NG239")
+    assert "does not rule deficiency out" not in shown

@@ -119,8 +119,17 @@ def test_interpretation_does_not_depend_on_the_unit_typed(value):
 
 
 @pytest.mark.parametrize("scheme", labs.schemes("total_b12"))
-def test_total_b12_schemes_cover_every_value_exactly_once(scheme):
+def test_total_b12_schemes_cover_every_value_once_up_to_their_last_band(scheme):
+    """No value falls in two bands, and none falls in a gap; above a scheme's last band (UCSF
+    names none above 816 ng/L) a value is in no band and reads as unclassified."""
     rows = labs.bands("total_b12", scheme)
+    from b12course.sources.cells import is_blank
+
+    uppers = [float(u) for u in rows["upper"] if not is_blank(u)]
+    open_top = any(is_blank(u) for u in rows["upper"])
+    top = float("inf") if open_top else max(uppers)
     for value in [x / 2 for x in range(0, 2400)]:
         hits = [r for _, r in rows.iterrows() if labs._contains(r, value)]
-        assert len(hits) == 1, (scheme, value, len(hits))
+        assert len(hits) == (1 if value <= top else 0), (scheme, value, len(hits))
+        if value > top:
+            assert labs.interpret_total_b12(value, "ng/L", scheme).category == "unclassified"

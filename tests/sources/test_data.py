@@ -150,3 +150,16 @@ def test_module_loaders_raise_the_same_precise_error(data_copy):
         units._table.cache_clear()
     with pytest.raises(data.DataError, match=r"course_map\.csv, row 2, column 'title'"):
         coursemap.sessions()
+
+
+def test_the_cli_names_a_broken_table_row_without_a_traceback(data_copy, capsys):
+    """A maintainer who breaks a CSV row gets the file, row and problem in one line."""
+    from b12course import cli
+
+    path = data_copy / "lab_thresholds.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[3] += ",an extra field"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert cli.main(["data-snapshot"]) == 2
+    err = capsys.readouterr().err
+    assert "lab_thresholds.csv, row 4" in err and "Traceback" not in err

@@ -2,7 +2,7 @@
 
 Each scheme is a set of bands in ``data/lab_thresholds.csv``. A result is converted into the
 scheme's unit (via ``sources.units``), placed in the band whose bounds contain it, and returned
-with the scheme's own wording, a plain-English explanation and the source keys.
+with the scheme's band wording, a plain-English explanation and the source keys.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ class LabResult:
     notes: str = ""
 
     def __str__(self) -> str:
-        """e.g. '150 ng/L: deficiency confirmed [KEY]': the scheme's own wording, which already
+        """e.g. '150 ng/L: deficiency confirmed [KEY]': the scheme's band wording, which already
         says what the band means; the course's plain reading is added only where the scheme gives
         no band for the value (never an internal category name, never a second bracket)."""
         words = self.band if self.band else READING[self.category]

@@ -385,7 +385,7 @@ SCHEMAS: dict[str, Schema] = {
         "region": _c("choice", *REGION, required=True,
                      doc="where the scheme comes from"),
         "band": _c(required=True,
-                   doc="the scheme's own wording for the band (paraphrased)"),
+                   doc="the scheme's wording for the band (paraphrased)"),
         "category": _c("choice", *CATEGORIES, required=True,
                        doc="the course's common category for comparing schemes; `not stated` "
                            "when the source gives the band (or a cut-off or range) but no "

@@ -30,6 +30,8 @@ CATEGORY_WORDS = {
     "unlikely": "✅ <b>Deficiency unlikely</b> by this scheme",
     "normal": "ℹ️ <b>Inside the range this scheme calls normal</b>",
     "raised": "ℹ️ <b>Above the range this scheme calls normal</b>",
+    "unclassified": "➖ <b>No band</b>: this scheme names no band for this value, so the course "
+                    "gives no interpretation",
     "not stated": "➖ <b>No interpretation given</b>: the source names this band (or only a "
                   "cut-off) but does not say what a result here means, so the course does not "
                   "guess",
@@ -37,6 +39,14 @@ CATEGORY_WORDS = {
 HISTORICAL_WORDS = (
     "🕰️ <b>Historical scheme</b>: its source has been superseded. It is shown only to compare "
     "with current bands; do not use it to read a new result."
+)
+# Digest §2.8: high-titre intrinsic factor antibodies can make some total-B12 assays read falsely
+# normal or even high, so a reassuring or high number never rules deficiency out on its own.
+REASSURING = ("unlikely", "normal", "raised", "unclassified", "not stated")
+ANTIBODY_CAUTION = (
+    "A normal or high total B12 does not rule deficiency out: some assays read falsely normal or "
+    "even high when high levels of intrinsic factor antibodies are present [WAINWRIGHT-2015], so "
+    "the clinical picture and further tests decide (notebook 02, Falsely normal)."
 )
 REMINDER = (
     "Education only. A band is not a diagnosis: symptoms, risk factors and the measuring "
@@ -140,6 +150,8 @@ def interpret_html(test: str, text: str, unit: str, scheme: str) -> str:
         _message("", CATEGORY_WORDS.get(result.category, _esc(result.category)) + "."),
         _message("", f"<b>The scheme's band:</b> {_esc(result.band)}"),
         _message("", f"<b>Why:</b> {_esc(result.explanation)}"),
+        _message("⚠️", _esc(ANTIBODY_CAUTION))
+        if test == "total_b12" and result.category in REASSURING else "",
         _message("", f"<b>Source:</b> [{cited}]<br><small>{titles}</small>"),
         _message("", f"<small>{_esc(REMINDER)}</small>"),
     ]
