@@ -306,6 +306,17 @@ def test_a_reassuring_or_high_total_b12_carries_the_antibody_caution(scheme, val
     assert "does not rule deficiency out" in shown and "WAINWRIGHT-2015" in shown
 
 
-def test_a_low_total_b12_does_not_carry_the_antibody_caution():
-    shown = li.interpret_html("total_b12", "100", "ng/L", "NICE-NG239")
+@pytest.mark.parametrize("scheme", labs.schemes("total_b12"))
+def test_a_low_total_b12_does_not_carry_the_antibody_caution(scheme):
+    shown = li.interpret_html("total_b12", "100", "ng/L", scheme)
     assert "does not rule deficiency out" not in shown
+
+
+def test_the_caution_shows_the_titles_of_its_sources():
+    shown = li.interpret_html("total_b12", "400", "ng/L", "NICE-NG239")
+    assert references.resolve("WAINWRIGHT-2015").citation[:40] in shown.replace("&#x27;", "'")
+
+
+def test_above_the_last_band_says_so_in_plain_words():
+    result = labs.interpret_total_b12(1200, "ng/L", "UCSF")
+    assert "is above the highest band of UCSF (up to 816 ng/L)" in result.explanation

@@ -44,7 +44,8 @@ _EXPLAIN = {
     "not stated": "The source gives this band (or only a cut-off or a range) but does not say "
                   "what a result here means for deficiency, so the course gives no "
                   "interpretation: symptoms, risk factors and further tests decide.",
-    "unclassified": "The source gives no band for this value.",
+    "unclassified": "the source gives no band for this value, so the course gives no "
+                    "interpretation.",
 }
 # What each category means, in words a student can read after the scheme's own band wording.
 READING = {
@@ -193,9 +194,15 @@ def interpret(analyte: str, value, unit: str | None = None,
     shown = f"{number:g} {unit}" + ("" if unit == scheme_unit
                                     else f" (= {converted:.4g} {scheme_unit})")
     if not matches:
+        tops = [float(u) for u in rows["upper"] if not is_blank(u)]
+        if tops and len(tops) == len(rows) and converted > max(tops):
+            why = (f"{shown} is above the highest band of {scheme} (up to {max(tops):g} "
+                   f"{scheme_unit}); the scheme names no band there, so the course gives no "
+                   "interpretation.")
+        else:
+            why = f"{shown}: {_EXPLAIN['unclassified']}"
         return LabResult(analyte, number, unit, scheme, converted, scheme_unit, "unclassified",
-                         "no band", f"{shown}: {_EXPLAIN['unclassified']}",
-                         join_keys(rows["source"]))
+                         "no band", why, join_keys(rows["source"]))
     row = matches[0]
     reading = row["category"]
     if reading == "raised" and analyte in ("total_b12", "active_b12"):

@@ -42,12 +42,14 @@ HISTORICAL_WORDS = (
 )
 # Digest §2.8: high-titre intrinsic factor antibodies can make some total-B12 assays read falsely
 # normal or even high, so a reassuring or high number never rules deficiency out on its own.
-REASSURING = ("unlikely", "normal", "raised", "unclassified", "not stated")
+REASSURING = ("unlikely", "normal", "raised", "unclassified")
 ANTIBODY_CAUTION = (
     "A normal or high total B12 does not rule deficiency out: some assays read falsely normal or "
-    "even high when high levels of intrinsic factor antibodies are present [WAINWRIGHT-2015], so "
-    "the clinical picture and further tests decide (notebook 02, Falsely normal)."
+    "even high when high levels of intrinsic factor antibodies are present [WAINWRIGHT-2015; "
+    "BSH-2014, now superseded], so the clinical picture and further tests decide (notebook 02, "
+    "Falsely normal)."
 )
+CAUTION_KEYS = ("WAINWRIGHT-2015", "BSH-2014")
 REMINDER = (
     "Education only. A band is not a diagnosis: symptoms, risk factors and the measuring "
     "laboratory's own ranges decide what happens next."
@@ -123,6 +125,18 @@ def _checked(value: float, raw: str) -> float:
     return value
 
 
+def _top_band_without_reading(test: str, scheme: str, result) -> bool:
+    """A 'not stated' band open at the top (e.g. at or above a historical cut-off): the
+    reassuring side of the scheme, where the antibody caution applies too."""
+    from b12course.sources.cells import is_blank
+
+    if result.category != "not stated":
+        return False
+    rows = labs.bands(test, scheme)
+    row = rows[rows["band"] == result.band]
+    return not row.empty and is_blank(row["upper"].iloc[0]) and not is_blank(row["lower"].iloc[0])
+
+
 def interpret_html(test: str, text: str, unit: str, scheme: str) -> str:
     """The feedback HTML for one set of inputs; never raises (bad input -> friendly message)."""
     from b12course.sources import references
@@ -138,7 +152,10 @@ def interpret_html(test: str, text: str, unit: str, scheme: str) -> str:
     except Exception:  # noqa: BLE001 - a student must never see a traceback
         return _message("❌", "<b>Something went wrong reading that result.</b> Check the "
                               "number and the unit, then try again.")
+    cautious = test == "total_b12" and (result.category in REASSURING
+                                        or _top_band_without_reading(test, scheme, result))
     keys = references.split_keys(result.source)
+    keys += [k for k in CAUTION_KEYS if cautious and k not in keys]
     cited = "; ".join(_esc(k) for k in keys)
     titles = "<br>".join(_esc(references.resolve(k).citation) for k in keys
                          if not references.unresolved([k]))
@@ -150,8 +167,7 @@ def interpret_html(test: str, text: str, unit: str, scheme: str) -> str:
         _message("", CATEGORY_WORDS.get(result.category, _esc(result.category)) + "."),
         _message("", f"<b>The scheme's band:</b> {_esc(result.band)}"),
         _message("", f"<b>Why:</b> {_esc(result.explanation)}"),
-        _message("⚠️", _esc(ANTIBODY_CAUTION))
-        if test == "total_b12" and result.category in REASSURING else "",
+        _message("ℹ️", _esc(ANTIBODY_CAUTION)) if cautious else "",
         _message("", f"<b>Source:</b> [{cited}]<br><small>{titles}</small>"),
         _message("", f"<small>{_esc(REMINDER)}</small>"),
     ]
