@@ -320,3 +320,9 @@ def test_the_caution_shows_the_titles_of_its_sources():
 def test_above_the_last_band_says_so_in_plain_words():
     result = labs.interpret_total_b12(1200, "ng/L", "UCSF")
     assert "is above the highest band of UCSF (up to 816 ng/L)" in result.explanation
+
+
+def test_the_caution_under_a_historical_band_does_not_call_it_normal():
+    shown = li.interpret_html("total_b12", "250", "ng/L", "RUH-2023 (historical)")
+    assert "A result at or above this cut-off does not rule deficiency out" in shown
+    assert "A normal or high total B12" not in shown

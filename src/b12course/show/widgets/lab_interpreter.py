@@ -167,7 +167,10 @@ def interpret_html(test: str, text: str, unit: str, scheme: str) -> str:
         _message("", CATEGORY_WORDS.get(result.category, _esc(result.category)) + "."),
         _message("", f"<b>The scheme's band:</b> {_esc(result.band)}"),
         _message("", f"<b>Why:</b> {_esc(result.explanation)}"),
-        _message("ℹ️", _esc(ANTIBODY_CAUTION)) if cautious else "",
+        _message("ℹ️", _esc(ANTIBODY_CAUTION if result.category != "not stated" else
+                            ANTIBODY_CAUTION.replace("A normal or high total B12",
+                                                     "A result at or above this cut-off", 1)))
+        if cautious else "",
         _message("", f"<b>Source:</b> [{cited}]<br><small>{titles}</small>"),
         _message("", f"<small>{_esc(REMINDER)}</small>"),
     ]
