@@ -49,23 +49,9 @@ def shuffled_order(question: Question) -> list[int]:
 
 def citation_html(source: str) -> str:
     """'KEY1; KEY2' -> the full citations as HTML; unknown keys are shown, never raised."""
-    from b12course.sources import references
+    from b12course.show.citations import citation_items
 
-    items = []
-    for key in references.split_keys(source):
-        try:
-            ref = references.resolve(key)
-        except ValueError:
-            items.append(f"[{html.escape(key)}] (not found in data/references.csv)")
-            continue
-        text = f"[{html.escape(key)}] {html.escape(ref.citation)}"
-        if ref.label:  # '(superseded)', '(draft)', '(secondary source)'
-            text += f" <em>{html.escape(ref.label)}</em>"
-        if ref.url:
-            url = html.escape(ref.url, quote=True)
-            text += f' <a href="{url}" target="_blank" rel="noopener">link</a>'
-        items.append(text)
-    return "<br>".join(items)
+    return "<br>".join(citation_items(source))
 
 
 def render(result: Result) -> str:

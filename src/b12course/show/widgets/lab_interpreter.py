@@ -12,6 +12,7 @@ import re
 import ipywidgets as widgets
 
 from b12course.clinical import labs
+from b12course.show.citations import citation_items
 
 # The tests this explorer reads; their labels come from clinical.labs (one home).
 TESTS = {test: labs.ANALYTES[test][:1].upper() + labs.ANALYTES[test][1:]
@@ -156,9 +157,7 @@ def interpret_html(test: str, text: str, unit: str, scheme: str) -> str:
                                         or _top_band_without_reading(test, scheme, result))
     keys = references.split_keys(result.source)
     keys += [k for k in CAUTION_KEYS if cautious and k not in keys]
-    cited = "; ".join(_esc(k) for k in keys)
-    titles = "<br>".join(_esc(references.resolve(k).citation) for k in keys
-                         if not references.unresolved([k]))
+    titles = "<br>".join(citation_items(keys))
     parts = [
         _message("", f"{_esc(TESTS[test])}: <b>{value:g} {_esc(used_unit)}</b>, read with the "
                      f"<b>{_esc(scheme)}</b> scheme."),
@@ -171,7 +170,7 @@ def interpret_html(test: str, text: str, unit: str, scheme: str) -> str:
                             ANTIBODY_CAUTION.replace("A normal or high total B12",
                                                      "A result at or above this cut-off", 1)))
         if cautious else "",
-        _message("", f"<b>Source:</b> [{cited}]<br><small>{titles}</small>"),
+        _message("", f"<b>Source:</b><br><small>{titles}</small>"),
         _message("", f"<small>{_esc(REMINDER)}</small>"),
     ]
     return "".join(p for p in parts if p)

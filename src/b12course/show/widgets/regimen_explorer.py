@@ -15,6 +15,7 @@ from types import SimpleNamespace
 import ipywidgets as widgets
 
 from b12course.show import plots
+from b12course.show.citations import citation_items
 from b12course.show.dose_timeline import (
     DEFAULT_DAYS,
     DEFAULT_START,
@@ -98,14 +99,14 @@ def _control_hints(regimen) -> str:
 def regimen_html(regimen) -> str:
     """Phases, how long, review, uncertainty, alternatives and sources of a regimen, in words."""
     from b12course.clinical.regimens import who
-    from b12course.sources import references
 
     steps = len(regimen.loading) > 1
-    lines = [_li("Shown first", p.describe()) for p in regimen.treatment]
+    open_end = not regimen.lifelong_note  # as in summary(): no 'no end stated' above 'How long'
+    lines = [_li("Shown first", p.describe(open_end)) for p in regimen.treatment]
     lines += [_li(f"Loading, step {p.step}" if steps else "Loading", p.describe())
               for p in regimen.loading]
     if regimen.maintenance is not None:
-        lines.append(_li("Maintenance", regimen.maintenance.describe()))
+        lines.append(_li("Maintenance", regimen.maintenance.describe(open_end)))
     # one prevention line, as in summary(); the other sources' wording is in the uncertainty
     if regimen.prophylaxis:
         lines.append(_li("Prevention", regimen.prevention))
@@ -136,13 +137,7 @@ def regimen_html(regimen) -> str:
         items = "".join(f"<li>{html.escape(t)}</li>" for t in old)
         parts.append(f"<details><summary>Superseded wording: history only, never the course's "
                      f"answer ({len(old)})</summary><ul>{items}</ul></details>")
-    cited = []
-    for key in regimen_sources(regimen):
-        try:
-            citation = references.resolve(key).citation
-        except ValueError:
-            citation = "(not found in references.csv)"
-        cited.append(f"<li><b>{html.escape(key)}</b>: {html.escape(citation)}</li>")
+    cited = [f"<li>{item}</li>" for item in citation_items(regimen_sources(regimen))]
     if cited:
         parts.append(f"<details><summary>Sources ({len(cited)})</summary>"
                      f"<ul>{''.join(cited)}</ul></details>")
