@@ -47,16 +47,6 @@ _EXPLAIN = {
     "unclassified": "the source gives no band for this value, so the course gives no "
                     "interpretation.",
 }
-# What each category means, in words a student can read after the scheme's own band wording.
-READING = {
-    "deficient": "read by this scheme as deficiency confirmed or likely",
-    "indeterminate": "read by this scheme as a grey zone",
-    "unlikely": "read by this scheme as deficiency unlikely",
-    "normal": "inside the range this scheme calls normal",
-    "raised": "above the level this scheme calls normal",
-    "not stated": "this scheme gives no interpretation",
-    "unclassified": "this scheme gives no band for this value",
-}
 # A scheme whose source has been superseded carries this mark in its name (lab_thresholds.csv).
 HISTORICAL = "(historical)"
 
@@ -78,11 +68,9 @@ class LabResult:
     notes: str = ""
 
     def __str__(self) -> str:
-        """e.g. '150 ng/L: deficiency confirmed [KEY]': the scheme's band wording, which already
-        says what the band means; the course's plain reading is added only where the scheme gives
-        no band for the value (never an internal category name, never a second bracket)."""
-        words = self.band if self.band else READING[self.category]
-        return f"{self.value:g} {self.unit}: {words} [{self.source}]"
+        """e.g. '150 ng/L: deficiency confirmed [KEY]': the scheme's band wording (a required
+        column; 'no band' when no band holds the value), never an internal category name."""
+        return f"{self.value:g} {self.unit}: {self.band} [{self.source}]"
 
 
 def _table():

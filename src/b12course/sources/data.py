@@ -113,7 +113,7 @@ def _check_regimens(rows, ctx):
         if row["product_id"] and row["product_id"] not in products:
             ctx.fail(n, "product_id", f"unknown product {row['product_id']!r}",
                      sorted(products))
-        for cause in _split(row["causes"]):
+        for cause in split_keys(row["causes"]):
             if cause != "all" and cause not in causes:
                 ctx.fail(n, "causes", f"unknown cause {cause!r}", ["all", *sorted(causes)])
         if row["phase"] != "statement" and not row["pattern"] and row["dose"]:
@@ -153,7 +153,7 @@ def _check_products(rows, ctx):
             ctx.fail(n, "strength_unit", "strength and strength_unit go together", MASS)
         if row["strength"] and not (row["per_amount"] and row["per_unit"]):
             ctx.fail(n, "per_unit", "a strength needs per_amount and per_unit", ("mL", "spray"))
-        for route in _split(row["routes"]):
+        for route in split_keys(row["routes"]):
             if route not in ROUTES:
                 ctx.fail(n, "routes", f"unknown route {route!r}", ROUTES)
 
@@ -687,7 +687,6 @@ SCHEMAS: dict[str, Schema] = {
 TABLES = tuple(SCHEMAS)
 
 
-_split = split_keys  # 'A; B' -> ['A', 'B']: the one splitter, in sources.cells
 
 
 class _Context:
@@ -799,7 +798,7 @@ def _check_cell(ctx, n, column, col: Col, value: str, refs: set[str]) -> None:
         if day > date.today():
             ctx.fail(n, column, f"{value} is in the future", ["today or an earlier date"])
     elif col.kind == "source":
-        missing = [k for k in _split(value) if k not in refs]
+        missing = [k for k in split_keys(value) if k not in refs]
         if missing:
             ctx.fail(n, column, f"source key(s) {', '.join(missing)} not in references.csv",
                      ["keys listed in references.csv, separated by '; '"])

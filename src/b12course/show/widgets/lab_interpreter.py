@@ -45,7 +45,7 @@ HISTORICAL_WORDS = (
 # normal or even high, so a reassuring or high number never rules deficiency out on its own.
 REASSURING = ("unlikely", "normal", "raised", "unclassified")
 ANTIBODY_CAUTION = (
-    "A normal or high total B12 does not rule deficiency out: some assays read falsely normal or "
+    "{subject} does not rule deficiency out: some assays read falsely normal or "
     "even high when high levels of intrinsic factor antibodies are present [WAINWRIGHT-2015; "
     "BSH-2014, now superseded], so the clinical picture and further tests decide (notebook 02, "
     "Falsely normal)."
@@ -166,10 +166,10 @@ def interpret_html(test: str, text: str, unit: str, scheme: str) -> str:
         _message("", CATEGORY_WORDS.get(result.category, _esc(result.category)) + "."),
         _message("", f"<b>The scheme's band:</b> {_esc(result.band)}"),
         _message("", f"<b>Why:</b> {_esc(result.explanation)}"),
-        _message("ℹ️", _esc(ANTIBODY_CAUTION if result.category != "not stated" else
-                            ANTIBODY_CAUTION.replace("A normal or high total B12",
-                                                     "A result at or above this cut-off", 1)))
-        if cautious else "",
+        # a band the scheme gives no reading for is not called "normal or high"
+        _message("ℹ️", _esc(ANTIBODY_CAUTION.format(
+            subject="A result at or above this cut-off" if result.category == "not stated"
+            else "A normal or high total B12"))) if cautious else "",
         _message("", f"<b>Source:</b><br><small>{titles}</small>"),
         _message("", f"<small>{_esc(REMINDER)}</small>"),
     ]

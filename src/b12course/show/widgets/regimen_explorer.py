@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 from types import SimpleNamespace
 
 import ipywidgets as widgets
@@ -67,22 +66,6 @@ def _li(label: str, text: str) -> str:
     return f"<li><b>{html.escape(label)}:</b> {html.escape(text)}</li>"
 
 
-_CODE_WORDS = (
-    (re.compile(r"schedule\(\) uses the shorter interval unless you pass ranges='upper'"),
-     "the explorer uses the end you choose under 'Where a source gives a range'"),
-    (re.compile(r"schedule\(\) continues it to the end of the window unless you pass "
-                r"open_phase_days"),
-     "the explorer draws it as you choose under 'Loading with no fixed end'"),
-)
-
-
-def student_wording(text: str) -> str:
-    """The package's notes with programming terms replaced by the explorer's own controls."""
-    for pattern, words in _CODE_WORDS:
-        text = pattern.sub(words, text)
-    return text
-
-
 def _control_hints(regimen) -> str:
     """Which of the explorer's own controls decide what the sources leave open."""
     hints = []
@@ -121,7 +104,7 @@ def regimen_html(regimen) -> str:
     parts = [f"<ul>{''.join(lines)}</ul>"]
     if regimen.uncertainty:
         parts.append("<p>ℹ️ <b>Where the sources differ or are silent:</b> "
-                     f"{html.escape(student_wording(regimen.uncertainty))}</p>")
+                     f"{html.escape(regimen.uncertainty)}</p>")
     hints = _control_hints(regimen)
     if hints:
         parts.append(f"<p>ℹ️ <b>How the explorer draws this:</b> {html.escape(hints)}</p>")
