@@ -128,6 +128,10 @@ def test(extra: list[str]) -> None:
     print("== ruff (lint) ==", flush=True)
     targets = [t for t in LINT_TARGETS if (ROOT / t).exists()]
     run([str(python), "-m", "ruff", "check", *targets])
+    print("== quiz answer cues (share of single-choice keys that are the longest option) ==",
+          flush=True)
+    run([str(python), "-c", "import sys; from b12course.cli import main; sys.exit(main())",
+         "quizzes", "audit"])
     counts = count_notebooks(python)
     empty = [folder for folder, n in counts.items() if n == 0]
     if empty:

@@ -16,8 +16,9 @@ GOOD = {
     "questions": [
         {"id": "98-mc", "type": "multiple_choice", "question": "Route?",
          "source": "SMPC-OHCBL-EPG", "explanation": "IM.",
-         "answers": [{"answer": "IM", "correct": True, "feedback": "Yes."},
-                     {"answer": "IV", "correct": False, "feedback": "No."}]},
+         "answers": [{"id": "im", "answer": "IM", "correct": True, "feedback": "Yes."},
+                     {"id": "iv", "answer": "IV", "correct": False, "feedback": "No.",
+                      "misconception": "Any route will do"}]},
         {"id": "98-num", "type": "numeric", "question": "1 mg in mcg?",
          "source": "NIST-SP811", "explanation": "1000.",
          "answers": [{"value": 1000, "unit": "micrograms", "tolerance": 0, "correct": True,
@@ -86,14 +87,17 @@ MALFORMED = {
     "missing answers": (lambda d: q(d, 0).pop("answers"), "98-mc", "answers"),
     "missing numeric value": (lambda d: q(d, 1)["answers"][0].pop("value"), "98-num", "value"),
     "missing feedback": (lambda d: q(d, 0)["answers"][1].pop("feedback"), "98-mc", "feedback"),
-    "no correct option": (lambda d: q(d, 0)["answers"][0].update(correct=False), "98-mc",
-                          "exactly one correct"),
-    "two correct in multiple_choice": (lambda d: q(d, 0)["answers"][1].update(correct=True),
+    "no correct option": (lambda d: q(d, 0)["answers"][0].update(correct=False,
+                                                                  misconception="m"),
+                          "98-mc", "exactly one correct"),
+    "two correct in multiple_choice": (lambda d: q(d, 0)["answers"][1].update(correct=True) or
+                                       q(d, 0)["answers"][1].pop("misconception"),
                                        "98-mc", "exactly one correct"),
     "no correct numeric": (lambda d: q(d, 1)["answers"][0].update(correct=False), "98-num",
                            "correct"),
     "no correct many_choice": (lambda d: q(d, 0).update(type="many_choice") or [
-        a.update(correct=False) for a in q(d, 0)["answers"]], "98-mc", "at least one correct"),
+        a.update(correct=False, misconception="m") for a in q(d, 0)["answers"]], "98-mc",
+        "at least one correct"),
     "unknown type": (lambda d: q(d, 0).update(type="essay"), "98-mc", "unknown type 'essay'"),
     "unresolved source": (lambda d: q(d, 1).update(source="NIST-SP811; NOT-A-KEY"), "98-num",
                           "NOT-A-KEY"),
@@ -120,6 +124,20 @@ MALFORMED = {
     "case inside a case": (lambda d: q(d, 2)["parts"].append(copy.deepcopy(
         {**q(d, 2), "id": "98-case-b", "parts": []})), "98-case-b", "cannot itself be a case"),
     "empty explanation": (lambda d: q(d, 0).update(explanation=" "), "98-mc", "explanation"),
+    "option without an id": (lambda d: q(d, 0)["answers"][0].pop("id"), "98-mc", "'id'"),
+    "option id with spaces": (lambda d: q(d, 0)["answers"][0].update(id="the key"), "98-mc",
+                              "slug"),
+    "repeated option id": (lambda d: q(d, 0)["answers"][1].update(id="im"), "98-mc",
+                           "option id repeated"),
+    "wrong option without a misconception": (
+        lambda d: q(d, 0)["answers"][1].pop("misconception"), "98-mc", "misconception"),
+    "correct option with a misconception": (
+        lambda d: q(d, 0)["answers"][0].update(misconception="x"), "98-mc", "correct option"),
+    "'none of the above' not kept last": (lambda d: q(d, 0)["answers"].append(
+        {"id": "none", "answer": "None of the above", "correct": False, "feedback": "No.",
+         "misconception": "m"}), "98-mc", '"last": true'),
+    "'last' not boolean": (lambda d: q(d, 0)["answers"][1].update(last="yes"), "98-mc",
+                           "true or false"),
 }
 
 

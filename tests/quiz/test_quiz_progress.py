@@ -12,6 +12,12 @@ from b12course.quiz import progress
 from b12course.quiz.progress import QuizProgress, progress_path
 
 
+def key_of(question_id):
+    """The id of the keyed option of a single-choice question."""
+    return next(c.id for c in quiz.load_bank("00_start_here").get(question_id).choices
+                if c.correct)
+
+
 def answer_first_question(widget, text="1 mg"):
     view = widget.views[0]
     view.input.value = text
@@ -68,7 +74,7 @@ def test_two_quizzes_on_one_page_keep_each_others_saves(isolated_quiz_progress):
     first = quiz.show("00_start_here", ids=["00-mcg-in-1mg-ampoule"])
     second = quiz.show("00_start_here", ids=["00-why-units"])
     answer_first_question(first)
-    second.views[0].input.value = 0
+    second.views[0].input.value = key_of("00-why-units")
     second.views[0].check.click()
     saved = json.loads(isolated_quiz_progress.read_text(encoding="utf-8"))["questions"]
     assert set(saved) == {"00-mcg-in-1mg-ampoule", "00-why-units"}
@@ -112,7 +118,7 @@ def test_two_quizzes_opened_on_a_damaged_file_set_it_aside_once(isolated_quiz_pr
     first = quiz.show("00_start_here", ids=["00-mcg-in-1mg-ampoule"])
     second = quiz.show("00_start_here", ids=["00-why-units"])
     answer_first_question(first)
-    second.views[0].input.value = 0
+    second.views[0].input.value = key_of("00-why-units")
     second.views[0].check.click()
     assert len(list(isolated_quiz_progress.parent.glob("progress.json.corrupt-*"))) == 1
     saved = json.loads(isolated_quiz_progress.read_text(encoding="utf-8"))["questions"]
@@ -134,7 +140,7 @@ def _two_attempts():
     widget = quiz.show("00_start_here")
     answer_first_question(widget, "100 mcg")
     answer_first_question(widget, "1 mg")
-    widget.views[3].input.value = 0
+    widget.views[3].input.value = key_of(widget.views[3].question.id)
     widget.views[3].check.click()
     return len(widget.views)
 
@@ -146,6 +152,8 @@ def test_export_json_for_an_instructor(tmp_path):
     assert data["summary"]["00_start_here"] == {"questions": total, "attempted": 2,
                                                 "correct": 2, "first_try_correct": 1}
     assert data["questions"]["00-mcg-in-1mg-ampoule"]["attempts"] == 2
+    assert data["questions"]["00-mcg-in-1mg-ampoule"]["first_response"] == "100 mcg"
+    assert data["learner"] and data["learner"] == QuizProgress().learner
 
 
 def test_export_csv_and_cli(tmp_path, capsys):
@@ -156,6 +164,8 @@ def test_export_csv_and_cli(tmp_path, capsys):
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [r["question_id"] for r in rows] == ["00-mcg-in-1mg-ampoule", "00-why-units"]
     assert rows[0]["attempts"] == "2" and rows[0]["last_status"] == "correct"
+    assert (rows[0]["first_response"], rows[0]["last_response"]) == ("100 mcg", "1 mg")
+    assert rows[1]["first_response"] == key_of("00-why-units")
 
 
 def test_export_with_no_progress_yet(tmp_path):
@@ -167,6 +177,6 @@ def test_progress_reads_a_file_written_elsewhere(tmp_path):
     path = tmp_path / "p.json"
     store = QuizProgress(path)
     assert store.get("00-why-units") is None and store.notice == ""
-    result = quiz.grade("00-why-units", 0)
+    result = quiz.grade("00-why-units", key_of("00-why-units"))
     store.record(result, bank="00_start_here")
     assert QuizProgress(path).get("00-why-units")["attempts"] == 1

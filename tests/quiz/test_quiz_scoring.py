@@ -21,38 +21,55 @@ def numeric(unit="mcg", value=1000.0, tolerance=0.0, wrong=()):
 
 
 MC = Question("98-mc", "multiple_choice", "Q", "NIST-SP811", "why",
-              choices=(Choice("A", False, "fa"), Choice("B", True, "fb"), Choice("C", False, "fc")))
+              choices=(Choice("A", False, "fa", "opt-a", "thinks A"),
+                       Choice("B", True, "fb", "opt-b"),
+                       Choice("C", False, "fc", "opt-c", "thinks C")))
 MANY = Question("98-many", "many_choice", "Q", "NIST-SP811", "why",  # A and B apply
-                choices=(Choice("A", True, "fa"), Choice("B", True, "fb"),
-                         Choice("C", False, "fc")))
+                choices=(Choice("A", True, "fa", "a"), Choice("B", True, "fb", "b"),
+                         Choice("C", False, "fc", "c", "thinks C applies")))
 ORDER = Question("98-o", "order", "Q", "NIST-SP811", "why", steps=("one", "two", "three"))
 
 
-@pytest.mark.parametrize("response, status", [(1, "correct"), ("B", "correct"), (0, "incorrect"),
-                                              ("C", "incorrect"), (None, "unanswered"),
-                                              (7, "invalid"), ("Z", "invalid")])
-def test_multiple_choice(response, status):
+@pytest.mark.parametrize("response, status", [("opt-b", "correct"), ("B", "correct"),
+                                              ("opt-a", "incorrect"), ("C", "incorrect"),
+                                              (None, "unanswered"), ("Z", "invalid"),
+                                              (1, "invalid"), (0, "invalid")])
+def test_multiple_choice_by_option_id_or_text_never_by_position(response, status):
     result = quiz.grade(MC, response)
     assert result.status == status
     if status in ATTEMPTED:
-        chosen = MC.choices[response if isinstance(response, int) else "ABC".index(response)]
-        assert result.feedback == (chosen.feedback,)
+        chosen = next(c for c in MC.choices if response in (c.id, c.answer))
+        assert result.feedback[0].endswith(chosen.feedback)
+        assert result.response == chosen.id  # saved by its stable id, whatever was sent
         assert result.explanation == "why" and result.source == "NIST-SP811"
     else:
-        assert result.explanation == "" and result.source == ""
+        assert result.explanation == "" and result.source == "" and result.response is None
+
+
+def test_a_wrong_option_names_its_misconception_and_a_right_one_does_not():
+    assert quiz.grade(MC, "opt-a").feedback == ("<i>Common misconception:</i> thinks A. fa",)
+    assert quiz.grade(MC, "opt-b").feedback == ("fb",)
+    ticked = quiz.grade(MANY, ["a", "c"]).feedback
+    assert any("thinks C applies" in line and "fc" in line for line in ticked)
+    assert not any("misconception" in line for line in ticked if "fa" in line)
 
 
 @pytest.mark.parametrize("response, status, score", [
-    ([0, 1], "correct", 1.0), (["B", "A"], "correct", 1.0), ([0], "partial", 0.5),
-    ([0, 1, 2], "partial", 0.5), ([0, 2], "partial", 0.0), ([2], "incorrect", 0.0),
-    ([], "unanswered", 0.0), (None, "unanswered", 0.0), ([5], "invalid", 0.0)])
+    (["a", "b"], "correct", 1.0), (["B", "A"], "correct", 1.0), (["a"], "partial", 0.5),
+    (["a", "b", "c"], "partial", 0.5), (["a", "c"], "partial", 0.0), (["c"], "incorrect", 0.0),
+    ([], "unanswered", 0.0), (None, "unanswered", 0.0), (["e"], "invalid", 0.0),
+    ([0], "invalid", 0.0)])
 def test_many_choice(response, status, score):
     result = quiz.grade(MANY, response)
     assert (result.status, result.score) == (status, score)
 
 
+def test_many_choice_saves_the_ticked_option_ids_in_bank_order():
+    assert quiz.grade(MANY, ["C", "a"]).response == ["a", "c"]
+
+
 def test_many_choice_gives_feedback_for_each_ticked_option_and_counts_missed():
-    result = quiz.grade(MANY, [0, 2])
+    result = quiz.grade(MANY, ["a", "c"])
     assert any("fa" in line and "✅" in line for line in result.feedback)
     assert any("fc" in line and "❌" in line for line in result.feedback)
     assert any("1 more option" in line for line in result.feedback)
@@ -64,6 +81,16 @@ def test_many_choice_gives_feedback_for_each_ticked_option_and_counts_missed():
     ([0, 1], "unanswered"), (None, "unanswered"), ([0, 1, "four"], "invalid")])
 def test_order(response, status):
     assert quiz.grade(ORDER, response).status == status
+
+
+def test_order_saves_the_steps_by_their_place_in_the_bank():
+    assert quiz.grade(ORDER, ["three", "one", "two"]).response == [2, 0, 1]
+
+
+@pytest.mark.parametrize("typed, saved", [("1,000 µg", "1000 mcg"), (" 0.1  MG", "0.1 mg"),
+                                          ("7 mcg", "7 mcg"), ("1 mL", "1 mL")])
+def test_numeric_saves_the_typed_amount_tidied(typed, saved):
+    assert quiz.grade(numeric(wrong=(100.0,)), typed).response == saved
 
 
 def test_order_says_where_the_first_mistake_is():
@@ -119,18 +146,20 @@ def test_unitless_numeric(text, status):
 def test_case_is_graded_part_by_part():
     case = START.get("00-case-reading-a-label")
     volume, route = case.parts
-    right = {volume.id: "1 mL", route.id: 0}
+    key = next(c.id for c in route.choices if c.correct)
+    right = {volume.id: "1 mL", route.id: key}
     assert quiz.grade(case, right).status == "correct"
-    half = quiz.grade(case, {volume.id: "1000 mL", route.id: 0})
+    half = quiz.grade(case, {volume.id: "1000 mL", route.id: key})
     assert half.status == "partial" and half.score == 0.5
     assert quiz.grade(case, {}).status == "unanswered"
 
 
 def test_authored_status_prefix_is_not_repeated():
     q = Question("98-x", "multiple_choice", "Q", "NIST-SP811", "why",
-                 choices=(Choice("A", True, "✅ Correct. Because."), Choice("B", False, "❌ No.")))
-    assert quiz.grade(q, 0).feedback == ("Because.",)
-    assert quiz.grade(q, 1).feedback == ("No.",)
+                 choices=(Choice("A", True, "✅ Correct. Because.", "a"),
+                          Choice("B", False, "❌ No.", "b")))
+    assert quiz.grade(q, "a").feedback == ("Because.",)
+    assert quiz.grade(q, "b").feedback == ("No.",)
 
 
 def test_grade_by_id_uses_the_banks():

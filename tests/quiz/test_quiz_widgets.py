@@ -1,14 +1,27 @@
 """Quiz widgets without a browser: every option of every question of every bank, via .click()."""
 
+import json
+
+import ipywidgets as widgets
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from b12course import quiz
-from b12course.quiz.model import load_all
+from b12course.quiz.model import Choice, Question, load_all
 from b12course.quiz.progress import QuizProgress
 from b12course.quiz.scoring import tidy_feedback
-from b12course.quiz.widgets import CaseView, QuestionView, QuizView, shuffled_order
+from b12course.quiz.widgets import (
+    CaseView,
+    QuestionView,
+    QuizView,
+    Reveal,
+    option_order,
+    plain,
+    shuffled_order,
+)
+from b12course.show.widgets.look import Look
 from b12course.sources import units
 
 BANKS = load_all()
@@ -31,9 +44,9 @@ def view_for(question, tmp_path):
 
 def correct_response(q):
     if q.type == "multiple_choice":
-        return next(i for i, c in enumerate(q.choices) if c.correct)
+        return next(c.id for c in q.choices if c.correct)
     if q.type == "many_choice":
-        return [i for i, c in enumerate(q.choices) if c.correct]
+        return [c.id for c in q.choices if c.correct]
     if q.type == "order":
         return list(range(len(q.steps)))
     answer = next(a for a in q.numeric if a.correct)
@@ -57,24 +70,27 @@ def assert_attempt_shows_why_and_source(view):
 @pytest.mark.parametrize("bank, q", LEAVES, ids=[q.id for _, q in LEAVES])
 def test_every_option_gets_the_right_verdict(bank, q, tmp_path):
     if q.type == "multiple_choice":
-        for i, choice in enumerate(q.choices):
+        for choice in q.choices:
             view = view_for(q, tmp_path)
-            check(view, i)
+            check(view, choice.id)
             if choice.correct:
-                assert CORRECT in headline(view)
+                assert CORRECT in headline(view) and "misconception" not in view.feedback.value
             else:
                 assert "❌ Incorrect." in headline(view) and CORRECT not in view.feedback.value
+                assert f"Common misconception:</i> {choice.misconception}" in view.feedback.value
             assert tidy_feedback(choice.feedback) in view.feedback.value
             assert_attempt_shows_why_and_source(view)
     elif q.type == "many_choice":
         n_correct = sum(c.correct for c in q.choices)
-        for i, choice in enumerate(q.choices):
+        for choice in q.choices:
             view = view_for(q, tmp_path)
-            check(view, [i])
+            check(view, [choice.id])
             if choice.correct and n_correct == 1:
                 assert CORRECT in headline(view)
             else:
                 assert "❌" in headline(view) and CORRECT not in headline(view)
+            if not choice.correct:
+                assert choice.misconception in view.feedback.value
             assert tidy_feedback(choice.feedback) in view.feedback.value
             assert_attempt_shows_why_and_source(view)
         view = view_for(q, tmp_path)
@@ -193,11 +209,11 @@ def test_retry_clears_answer_and_feedback(tmp_path):
     q = quiz.load_bank("00_start_here").get("00-same-as-1mg")
     view = view_for(q, tmp_path)
     assert view.retry.disabled
-    check(view, [3])
+    check(view, [next(c.id for c in q.choices if not c.correct)])
     assert "❌" in headline(view) and not view.retry.disabled
     view.retry.click()
     assert view.response() == [] and "❌" not in view.feedback.value and view.retry.disabled
-    check(view, [0, 1, 2])
+    check(view, correct_response(q))
     assert CORRECT in headline(view) and view.attempts == 2
 
 
@@ -216,7 +232,7 @@ def test_order_retry_shows_the_placeholder_again(tmp_path):
 
 def test_two_widgets_do_not_share_state(tmp_path):
     first, second = quiz.show("00_start_here"), quiz.show("00_start_here")
-    check(first.views[3], 0)
+    check(first.views[3], correct_response(first.views[3].question))
     assert "✅" in headline(first.views[3])
     assert "Choose one answer" in second.views[3].feedback.value
     assert second.views[3].input.value is None
@@ -288,3 +304,131 @@ def test_quiz_citations_say_when_a_source_is_superseded_draft_or_secondary():
     assert "(draft)" in by_key["NICE-DRAFT-2023"]
     assert "(secondary source)" in by_key["CKS-2020"]
     assert "<em>" not in by_key["NICE-NG239"]
+
+
+# ---------------------------------------------------------------- shuffled options, per learner
+
+CHOICE_LEAVES = [q for _, q in LEAVES if q.type in ("multiple_choice", "many_choice")]
+
+
+def shown_ids(view):
+    """Option ids in the order the student sees them."""
+    if view.question.type == "multiple_choice":
+        return [value for _label, value in view.input.options]
+    return list(view.box_ids)
+
+
+def shown_labels(view):
+    if view.question.type == "multiple_choice":
+        return [label for label, _value in view.input.options]
+    return [box.description for box in view.input]
+
+
+def store_for(tmp_path, monkeypatch, learner, name="progress.json"):
+    monkeypatch.setenv("B12COURSE_LEARNER", learner)
+    return QuizProgress(tmp_path / name)
+
+
+def test_a_learner_sees_the_same_option_order_after_a_restart(tmp_path, monkeypatch):
+    first = [shown_ids(QuestionView(q, store_for(tmp_path, monkeypatch, "ana")))
+             for q in CHOICE_LEAVES]
+    again = [shown_ids(QuestionView(q, store_for(tmp_path, monkeypatch, "ana")))
+             for q in CHOICE_LEAVES]
+    assert first == again
+    for q, ids in zip(CHOICE_LEAVES, first, strict=True):
+        assert sorted(ids) == sorted(c.id for c in q.choices)
+
+
+def test_labels_match_the_ids_they_grade_as(tmp_path, monkeypatch):
+    store = store_for(tmp_path, monkeypatch, "ana")
+    for q in CHOICE_LEAVES:
+        view = QuestionView(q, store)
+        assert shown_labels(view) == [plain(q.choice(i).answer) for i in shown_ids(view)]
+
+
+def test_two_learners_see_different_orders(tmp_path, monkeypatch):
+    ana = [shown_ids(QuestionView(q, store_for(tmp_path, monkeypatch, "ana")))
+           for q in CHOICE_LEAVES]
+    ben = [shown_ids(QuestionView(q, store_for(tmp_path, monkeypatch, "ben")))
+           for q in CHOICE_LEAVES]
+    differ = sum(a != b for a, b in zip(ana, ben, strict=True))
+    assert differ >= 0.6 * len(CHOICE_LEAVES), f"only {differ} of {len(CHOICE_LEAVES)} differ"
+
+
+def test_the_key_lands_in_every_position_about_equally_often():
+    """Over many learners the key's position is uniform: position gives nothing away."""
+    q = next(q for q in CHOICE_LEAVES if q.type == "multiple_choice" and len(q.choices) == 4)
+    key = next(i for i, c in enumerate(q.choices) if c.correct)
+    counts = [0, 0, 0, 0]
+    for n in range(2000):
+        counts[option_order(q, f"learner-{n}").index(key)] += 1
+    assert all(400 <= c <= 600 for c in counts), counts
+
+
+def test_an_option_marked_last_stays_last():
+    q = Question("98-pin", "multiple_choice", "Q", "NIST-SP811", "why",
+                 choices=(Choice("None of the above", False, "f", "none", "m", last=True),
+                          Choice("A", True, "f", "a"), Choice("B", False, "f", "b", "m"),
+                          Choice("C", False, "f", "c", "m")))
+    for n in range(50):
+        order = option_order(q, f"l{n}")
+        assert order[-1] == 0 and sorted(order) == [0, 1, 2, 3]
+
+
+def test_the_learner_key_is_saved_with_progress_and_wins_later(tmp_path, monkeypatch):
+    store = store_for(tmp_path, monkeypatch, "ana")
+    q = next(q for q in CHOICE_LEAVES if q.type == "multiple_choice")
+    before = shown_ids(QuestionView(q, store))
+    view = QuestionView(q, store)
+    check(view, correct_response(q))
+    saved = json.loads((tmp_path / "progress.json").read_text(encoding="utf-8"))
+    assert saved["learner"] == store.learner and "ana" not in saved["learner"]  # a hash only
+    assert saved["questions"][q.id]["first_response"] == correct_response(q)
+    # the hub renames the user: the saved key keeps this learner's order
+    assert shown_ids(QuestionView(q, store_for(tmp_path, monkeypatch, "someone-else"))) == before
+
+
+def test_grading_follows_the_option_not_its_place_on_screen(tmp_path, monkeypatch):
+    for learner in ("ana", "ben", "chloe"):
+        store = store_for(tmp_path, monkeypatch, learner, f"{learner}.json")
+        for q in CHOICE_LEAVES:
+            if q.type != "multiple_choice":
+                continue
+            view = QuestionView(q, store)
+            label = next(lbl for lbl, value in view.input.options
+                         if q.choice(value).correct)
+            view.input.label = label  # what a click on the key's text does
+            view.check.click()
+            assert CORRECT in headline(view), (learner, q.id)
+
+
+# ---------------------------------------------------------------- a worked answer held back
+
+def test_reveal_stays_hidden_until_every_question_is_attempted(tmp_path):
+    store = QuizProgress(tmp_path / "progress.json")
+    bank = quiz.load_bank("00_start_here")
+    questions = bank.select(["00-why-units", "00-mcg-in-1mg-ampoule"])
+    widget = QuizView("Case", questions, store, reveal="<p>THE PLAN 1000 micrograms</p>")
+    text = lambda: " ".join(w.value for w in widget.reveal.children)  # noqa: E731
+    assert "THE PLAN" not in text() and Reveal.WAITING in text()
+    check(widget.views[0], correct_response(widget.views[0].question))
+    assert "THE PLAN" not in text()
+    widget.views[1].check.click()  # blank: not an attempt
+    assert "THE PLAN" not in text()
+    check(widget.views[1], "7 mcg")  # a wrong answer is still an answer
+    assert "THE PLAN" in text()
+    reopened = QuizView("Case", questions, QuizProgress(tmp_path / "progress.json"),
+                        reveal="<p>THE PLAN</p>")
+    assert reopened.reveal.shown  # after a restart, saved progress opens it again
+
+
+def test_reveal_accepts_tables_and_widgets_and_never_shows_a_traceback(tmp_path):
+    table = Reveal([pd.DataFrame({"dose": [1000]}), widgets.Label("after")], Look())
+    table.uncover()
+    assert "<table" in table.children[1].value and table.children[2].value == "after"
+
+    def broken():
+        raise ValueError("no such cause")
+    failing = Reveal(broken, Look())
+    failing.uncover()
+    assert "could not be shown (no such cause)" in failing.children[1].value

@@ -10,11 +10,12 @@ from b12course.quiz.model import Bank, BankError, Question, bank_names, load_all
 from b12course.quiz.scoring import Result, grade
 
 
-def show(name: str, ids=None):
-    """A widget for a whole bank, or for the listed question ids in that order."""
+def show(name: str, ids=None, reveal=None):
+    """A widget for a whole bank, or for the listed question ids in that order; ``reveal``
+    (e.g. a case's worked plan) appears only after every question has been attempted."""
     from b12course.quiz.widgets import quiz
 
-    return quiz(name, ids=ids)
+    return quiz(name, ids=ids, reveal=reveal)
 
 
 def export_progress(path, banks=None, student: str = ""):

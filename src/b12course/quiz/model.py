@@ -19,9 +19,13 @@ TYPE_FIELDS = {
     "order": ("steps",),
     "case": ("stem", "parts"),
 }
-CHOICE_FIELDS = ("answer", "correct", "feedback")
+CHOICE_FIELDS = ("id", "answer", "correct", "feedback", "misconception", "last")
 NUMERIC_FIELDS = ("value", "unit", "tolerance", "correct", "feedback")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_OPTION_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+#: Options that only make sense after the others ("None of the above") must be marked "last".
+_PINNED_WORDS = re.compile(r"\b(?:none|all|both|neither) of the (?:above|options|others)\b",
+                           re.IGNORECASE)
 
 
 class BankError(ValueError):
@@ -47,11 +51,19 @@ def _display(path: Path) -> str:
 
 @dataclass(frozen=True)
 class Choice:
-    """One option of a multiple_choice or many_choice question."""
+    """One option of a multiple_choice or many_choice question.
+
+    ``id`` is stable (grading and saved progress use it, never the position on screen);
+    ``misconception`` names the mistaken idea a wrong option stands for; ``last`` keeps an
+    option such as "None of the above" at the end when the options are shuffled.
+    """
 
     answer: str
     correct: bool
     feedback: str
+    id: str = ""
+    misconception: str = ""
+    last: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,6 +114,14 @@ class Question:
     def leaves(self) -> list[Question]:
         """The gradable questions: a case's parts, or the question itself."""
         return list(self.parts) if self.type == "case" else [self]
+
+    def choice(self, option_id: str) -> Choice:
+        """An option by its stable id; KeyError names the question and the known ids."""
+        for c in self.choices:
+            if c.id == option_id:
+                return c
+        raise KeyError(f"Question {self.id!r} has no option {option_id!r}; "
+                       f"options: {', '.join(c.id for c in self.choices)}")
 
 
 @dataclass(frozen=True)
@@ -250,12 +270,32 @@ class _Checker:
         for n, answer in enumerate(self._answers(item, qid, 2), start=1):
             where = f"answer #{n}: "
             self.fields(answer, CHOICE_FIELDS, qid, where)
-            choices.append(Choice(self.text(answer, "answer", qid, where), answer["correct"],
-                                  self.text(answer, "feedback", qid, where)))
-        texts = [c.answer for c in choices]
-        dupes = sorted({t for t in texts if texts.count(t) > 1})
-        if dupes:
-            self.fail(f"answer text repeated: {', '.join(map(repr, dupes))}", qid)
+            option_id = answer.get("id")
+            if not isinstance(option_id, str) or not _OPTION_ID.match(option_id):
+                self.fail(f"{where}'id' must be a short stable slug of lower-case letters, digits "
+                          f"and hyphens, e.g. \"1000-mcg\" (got {option_id!r}); grading and "
+                          "saved progress refer to the option by it", qid)
+            text = self.text(answer, "answer", qid, where)
+            if answer["correct"]:
+                if "misconception" in answer:
+                    self.fail(f"{where}a correct option has no 'misconception'", qid)
+                misconception = ""
+            else:
+                misconception = self.text(answer, "misconception", qid, where)
+            last = answer.get("last", False)
+            if not isinstance(last, bool):
+                self.fail(f"{where}'last' must be true or false (got {last!r})", qid)
+            if _PINNED_WORDS.search(text) and not last:
+                self.fail(f"{where}{text!r} refers to the other options: add \"last\": true so "
+                          "shuffling keeps it at the end", qid)
+            choices.append(Choice(text, answer["correct"],
+                                  self.text(answer, "feedback", qid, where), option_id,
+                                  misconception, last))
+        for what, values in (("answer text", [c.answer for c in choices]),
+                             ("option id", [c.id for c in choices])):
+            dupes = sorted({t for t in values if values.count(t) > 1})
+            if dupes:
+                self.fail(f"{what} repeated: {', '.join(map(repr, dupes))}", qid)
         return tuple(choices)
 
     def multiple_choice(self, item: dict, qid: str) -> dict:

@@ -9,10 +9,13 @@ Check, so executing a notebook never touches the file. Writes are atomic (temp f
 from __future__ import annotations
 
 import csv
+import getpass
+import hashlib
 import html
 import io
 import json
 import os
+import platform
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +23,9 @@ from pathlib import Path
 from b12course.sources.fileio import write_atomic
 
 ENV_VAR = "B12COURSE_PROGRESS"
+#: Who the learner is, for the per-learner option order: this, else the hub's user name, else the
+#: login name on this computer. Only a hash of it is kept.
+LEARNER_ENV_VARS = ("B12COURSE_LEARNER", "JUPYTERHUB_USER")
 FORMAT = "b12course-quiz-progress"
 VERSION = 1
 
@@ -38,6 +44,18 @@ def progress_path() -> Path:
         xdg = os.environ.get("XDG_DATA_HOME", "")
         base = Path(xdg) if xdg and Path(xdg).is_absolute() else home / ".local" / "share"
     return base / "b12course" / "progress.json"
+
+
+def learner_key() -> str:
+    """A short, stable, anonymous key for this learner (the same after a restart or tomorrow)."""
+    who = next((os.environ[v].strip() for v in LEARNER_ENV_VARS if os.environ.get(v, "").strip()),
+               "")
+    if not who:
+        try:
+            who = f"{getpass.getuser()}@{platform.node()}"
+        except (KeyError, OSError):  # no login name (some containers): fall back to the home
+            who = str(Path.home())
+    return hashlib.sha256(who.encode("utf-8")).hexdigest()[:16]
 
 
 def _now() -> str:
@@ -94,6 +112,11 @@ class QuizProgress:
             return _empty()
         return data
 
+    @property
+    def learner(self) -> str:
+        """The key that seeds this learner's option order: kept in the file once saved."""
+        return self.data.get("learner") or learner_key()
+
     def get(self, question_id: str) -> dict | None:
         """The saved record for a question: attempts, first/best/last score, last status."""
         return self.data["questions"].get(question_id)
@@ -122,16 +145,20 @@ class QuizProgress:
             self.notice = (f"ℹ️ The damaged progress file was set aside; progress is saved to "
                            f"{html.escape(str(self.path))} again.")
         now = _now()
+        fresh.setdefault("learner", self.learner)
         old = fresh["questions"].get(result.question_id)
         score = float(result.score)
+        response = getattr(result, "response", None)
         if old is None:
             record = {"bank": bank, "attempts": 1, "first_score": score, "best_score": score,
                       "last_score": score, "last_status": result.status,
-                      "first_attempt": now, "last_attempt": now}
+                      "first_attempt": now, "last_attempt": now,
+                      "first_response": response, "last_response": response}
         else:
             record = {**old, "attempts": old["attempts"] + 1,
                       "best_score": max(float(old["best_score"]), score), "last_score": score,
-                      "last_status": result.status, "last_attempt": now}
+                      "last_status": result.status, "last_attempt": now,
+                      "last_response": response}
             record["bank"] = record.get("bank") or bank
         fresh["questions"][result.question_id] = record
         write_atomic(self.path, json.dumps(fresh, indent=1, sort_keys=True))
@@ -171,6 +198,15 @@ def summary(records: dict, banks=None) -> dict:
     return out
 
 
+def response_text(response) -> str:
+    """A saved response as one cell of text: option ids (or step numbers) joined by '; '."""
+    if response is None:
+        return ""
+    if isinstance(response, list):
+        return "; ".join(str(item) for item in response)
+    return str(response)
+
+
 def export_progress(dest, banks=None, source: Path | str | None = None, student: str = "") -> Path:
     """Write progress for an instructor: CSV if ``dest`` ends in .csv, else JSON. Returns dest."""
     dest = Path(dest).expanduser()
@@ -181,19 +217,24 @@ def export_progress(dest, banks=None, source: Path | str | None = None, student:
     if dest.suffix.lower() == ".csv":
         buffer = io.StringIO()
         columns = ["question_id", "bank", "attempts", "first_score", "best_score", "last_score",
-                   "last_status", "first_attempt", "last_attempt"]
+                   "last_status", "first_attempt", "last_attempt", "first_response",
+                   "last_response"]
         writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore",
                                 lineterminator="\n")
         writer.writeheader()
         for qid in sorted(records):
-            writer.writerow({"question_id": qid, **records[qid]})
+            row = {"question_id": qid, **records[qid]}
+            for key in ("first_response", "last_response"):
+                row[key] = response_text(row.get(key))
+            writer.writerow(row)
         text = buffer.getvalue()
     else:
         from b12course import __version__
 
         text = json.dumps({"format": FORMAT + "-export", "version": VERSION,
                            "exported": _now(), "course_version": __version__,
-                           "student": student, "progress_file": str(store.path),
+                           "student": student, "learner": store.learner,
+                           "progress_file": str(store.path),
                            "summary": summary(records, banks), "questions": records},
                           indent=1, sort_keys=True)
     write_atomic(dest, text)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from b12course.quiz.model import Question
 
@@ -44,6 +45,9 @@ class Result:
     feedback: tuple[str, ...] = ()
     explanation: str = ""
     source: str = ""
+    #: What was answered, by stable id (saved with progress for item analysis): an option id,
+    #: a list of option ids, the typed text, or step numbers in the bank's (correct) order.
+    response: object = None
 
     @property
     def correct(self) -> bool:
@@ -72,22 +76,30 @@ def _esc(text) -> str:
     return html.escape(str(text), quote=False)
 
 
-def _result(q: Question, status: str, message: str = "", feedback=(), score: float | None = None
-            ) -> Result:
-    """Build a Result; explanation and source are attached only to real attempts."""
+def _result(q: Question, status: str, message: str = "", feedback=(), score: float | None = None,
+            response=None) -> Result:
+    """Build a Result; explanation, source and response are attached only to real attempts."""
     if score is None:
         score = 1.0 if status == "correct" else 0.0
     attempted = status in ATTEMPTED
     lines = tuple(line for line in feedback if line)
     return Result(q.id, status, float(score), message, lines,
-                  q.explanation if attempted else "", q.source if attempted else "")
+                  q.explanation if attempted else "", q.source if attempted else "",
+                  response if attempted else None)
+
+
+def misconception_note(choice) -> str:
+    """'Common misconception: ...' for a wrong option that names one, else ''."""
+    if choice.correct or not choice.misconception:
+        return ""
+    return f"<i>Common misconception:</i> {_esc(choice.misconception)}. "
 
 
 def grade(question, response) -> Result:
     """Grade a response to a question (a Question or its id). Never raises on student input.
 
-    Responses by type: multiple_choice -> option index or answer text (None: unanswered);
-    many_choice -> iterable of indices or texts; numeric -> the typed text;
+    Responses by type: multiple_choice -> option id or answer text (None: unanswered);
+    many_choice -> iterable of option ids or texts; numeric -> the typed text;
     order -> a list of step indices (into the correct order) or step texts, None for a blank;
     case -> {part_id: response}.
     """
@@ -105,13 +117,14 @@ def grade(question, response) -> Result:
 
 
 def _index(q: Question, value) -> int | None:
-    """An option index from an int or an answer text; None when it matches no option."""
-    if isinstance(value, bool):
+    """The option an id or answer text names; None when it names none (positions are refused:
+    the order on screen is shuffled per learner, so a position means nothing)."""
+    if not isinstance(value, str):
         return None
-    if isinstance(value, int):
-        return value if 0 <= value < len(q.choices) else None
-    texts = [c.answer for c in q.choices]
-    return texts.index(value) if value in texts else None
+    for i, choice in enumerate(q.choices):
+        if value in (choice.id, choice.answer):
+            return i
+    return None
 
 
 def _grade_multiple(q: Question, response) -> Result:
@@ -123,7 +136,8 @@ def _grade_multiple(q: Question, response) -> Result:
     choice = q.choices[index]
     status = "correct" if choice.correct else "incorrect"
     return _result(q, status, f"You chose: {_esc(choice.answer)}",
-                   [tidy_feedback(choice.feedback)])
+                   [misconception_note(choice) + tidy_feedback(choice.feedback)],
+                   response=choice.id)
 
 
 def _grade_many(q: Question, response) -> Result:
@@ -143,16 +157,20 @@ def _grade_many(q: Question, response) -> Result:
     wrong = [i for i in indices if not q.choices[i].correct]
     missed = n_correct - len(hits)
     lines = [f"{'✅' if q.choices[i].correct else '❌'} {_esc(q.choices[i].answer)}: "
-             f"{tidy_feedback(q.choices[i].feedback)}" for i in indices]
+             f"{misconception_note(q.choices[i])}{tidy_feedback(q.choices[i].feedback)}"
+             for i in indices]
+    ids = [q.choices[i].id for i in indices]
     if missed:
         lines.append(f"ℹ️ {missed} more option(s) also apply.")
     if not wrong and not missed:
-        return _result(q, "correct", f"You ticked all {n_correct} options that apply.", lines)
+        return _result(q, "correct", f"You ticked all {n_correct} options that apply.", lines,
+                       response=ids)
     if hits:
         score = max(0.0, (len(hits) - len(wrong)) / n_correct)
         return _result(q, "partial", f"{len(hits)} of {n_correct} right options ticked, "
-                                     f"{len(wrong)} wrong option(s) ticked.", lines, score)
-    return _result(q, "incorrect", "None of the options you ticked applies.", lines)
+                                     f"{len(wrong)} wrong option(s) ticked.", lines, score, ids)
+    return _result(q, "incorrect", "None of the options you ticked applies.", lines,
+                   response=ids)
 
 
 def _grade_order(q: Question, response) -> Result:
@@ -174,14 +192,32 @@ def _grade_order(q: Question, response) -> Result:
         return _result(q, "invalid", f"Use each step once. Chosen more than once: {names}.")
     in_place = sum(i == pos for pos, i in enumerate(order))
     if in_place == n:
-        return _result(q, "correct", f"All {n} steps are in the right order.")
+        return _result(q, "correct", f"All {n} steps are in the right order.", response=order)
     first_wrong = next(pos for pos, i in enumerate(order) if i != pos) + 1
     message = (f"{in_place} of {n} steps are in the right place. "
                f"The first one out of place is position {first_wrong}.")
-    return _result(q, "partial" if in_place else "incorrect", message, score=in_place / n)
+    return _result(q, "partial" if in_place else "incorrect", message, score=in_place / n,
+                   response=order)
 
 
 def _grade_numeric(q: Question, response) -> Result:
+    """Grade typed text; the saved response is the text tidied to 'number unit' when readable."""
+    from b12course.sources import units
+
+    result = _read_numeric(q, response)
+    if result.attempted:
+        text = str(response).strip()
+        try:
+            quantity = units.parse_quantity(text)
+            text = f"{quantity.value:g} {quantity.unit}"
+        except ValueError:
+            with contextlib.suppress(ValueError):
+                text = f"{units.parse_number(text):g}"
+        result = replace(result, response=text)
+    return result
+
+
+def _read_numeric(q: Question, response) -> Result:
     from b12course.sources import units
 
     text = "" if response is None else str(response).strip()

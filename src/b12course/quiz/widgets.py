@@ -7,10 +7,10 @@ when Check is pressed.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import random
 import re
-import zlib
 
 import ipywidgets as widgets
 
@@ -38,13 +38,27 @@ def plain(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
 
 
-def shuffled_order(question: Question) -> list[int]:
-    """Step indices in a shuffled order that is the same every run (seeded by the id)."""
+def _rng(*parts: str) -> random.Random:
+    """A random generator seeded by text (same text, same sequence, on every machine)."""
+    seed = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
+    return random.Random(int.from_bytes(seed[:8], "big"))
+
+
+def shuffled_order(question: Question, learner: str = "") -> list[int]:
+    """Step indices in a shuffled order, the same every run for a learner and question."""
     n = len(question.steps)
-    order = random.Random(zlib.crc32(question.id.encode("utf-8"))).sample(range(n), n)
+    order = _rng(learner, question.id, "steps").sample(range(n), n)
     if order == list(range(n)) and n > 1:
         order = order[1:] + order[:1]  # never show the answer as the starting order
     return order
+
+
+def option_order(question: Question, learner: str = "") -> list[int]:
+    """Option indices shuffled per learner and question (stable across restarts); options
+    marked ``last`` ("None of the above") stay at the end in the bank's order."""
+    free = [i for i, c in enumerate(question.choices) if not c.last]
+    pinned = [i for i, c in enumerate(question.choices) if c.last]
+    return _rng(learner, question.id, "options").sample(free, len(free)) + pinned
 
 
 def citation_html(source: str) -> str:
@@ -148,15 +162,16 @@ class QuestionView(widgets.VBox):
     def _build_input(self):
         q, look = self.question, self.look
         if q.type == "multiple_choice":
-            radio = widgets.RadioButtons(options=[(plain(c.answer), i)
-                                                  for i, c in enumerate(q.choices)],
+            shown = [q.choices[i] for i in option_order(q, self.store.learner)]
+            radio = widgets.RadioButtons(options=[(plain(c.answer), c.id) for c in shown],
                                          value=None, description="Answer:",
                                          layout=look.auto_width, style=look.label)
             return radio, [radio], "Choose one answer, then press Check."
         if q.type == "many_choice":
-            boxes = [widgets.Checkbox(value=False, description=plain(c.answer), indent=False,
-                                      layout=look.auto_width, style=look.checkbox)
-                     for c in q.choices]
+            self.box_ids = [q.choices[i].id for i in option_order(q, self.store.learner)]
+            boxes = [widgets.Checkbox(value=False, description=plain(q.choice(i).answer),
+                                      indent=False, layout=look.auto_width, style=look.checkbox)
+                     for i in self.box_ids]
             label = look.html_widget("<i>Tick every option that applies:</i>")
             return boxes, [label, *boxes], "Tick all that apply, then press Check."
         if q.type == "numeric":
@@ -169,7 +184,7 @@ class QuestionView(widgets.VBox):
                     else "Type a number, then press Check.")
             return text, [text], hint
         if q.type == "order":
-            order = shuffled_order(q)
+            order = shuffled_order(q, self.store.learner)
             options = [(PLACEHOLDER, "")] + [(plain(q.steps[i]), i) for i in order]
             drops = [widgets.Dropdown(options=options, value="", description=f"Position {n}:",
                                       layout=look.auto_width, style=look.label)
@@ -185,7 +200,7 @@ class QuestionView(widgets.VBox):
         if q.type == "multiple_choice":
             return self.input.value
         if q.type == "many_choice":
-            return [i for i, box in enumerate(self.input) if box.value]
+            return [i for i, box in zip(self.box_ids, self.input, strict=True) if box.value]
         if q.type == "numeric":
             return self.input.value
         return [None if d.value == "" else d.value for d in self.input]
@@ -194,7 +209,7 @@ class QuestionView(widgets.VBox):
         """Fill the controls the way a student would (the inverse of ``response``)."""
         q = self.question
         if q.type == "many_choice":
-            for i, box in enumerate(self.input):
+            for i, box in zip(self.box_ids, self.input, strict=True):
                 box.value = i in response
         elif q.type == "order":
             for drop, value in zip(self.input, response, strict=True):
@@ -261,10 +276,49 @@ class CaseView(widgets.VBox):
         return self.parts
 
 
-class QuizView(widgets.VBox):
-    """Several questions with a running score summary and any progress notice."""
+class Reveal(widgets.VBox):
+    """Content held back (a worked plan, a lab reading) until every question above it has been
+    attempted, so a case never shows its answer before the student has given theirs."""
 
-    def __init__(self, title: str, questions: list[Question], store: QuizProgress):
+    WAITING = "ℹ️ The worked answer appears here once you have checked every question above."
+
+    def __init__(self, content, look: Look):
+        self.content = content
+        self.look = look
+        self.shown = False
+        super().__init__([look.html_widget(f"<i>{self.WAITING}</i>")])
+
+    def _widgets(self, content) -> list[widgets.Widget]:
+        if callable(content):
+            content = content()
+        if isinstance(content, list | tuple):
+            return [w for item in content for w in self._widgets(item)]
+        if isinstance(content, widgets.Widget):
+            return [content]
+        if hasattr(content, "_repr_html_"):
+            return [self.look.html_widget(content._repr_html_())]
+        return [self.look.html_widget(str(content))]
+
+    def uncover(self) -> None:
+        """Show the content (once); a failure becomes a plain message, never a traceback."""
+        if self.shown:
+            return
+        heading = self.look.html_widget("<b>Worked answer</b> (now that you have answered):")
+        try:
+            body = self._widgets(self.content)
+        except Exception as exc:  # noqa: BLE001 - never a traceback in a widget
+            body = [self.look.html_widget("ℹ️ The worked answer could not be shown "
+                                          f"({html.escape(str(exc))}).")]
+        self.children = [heading, *body]
+        self.shown = True
+
+
+class QuizView(widgets.VBox):
+    """Several questions with a running score summary and any progress notice; ``reveal``
+    (HTML, a widget, a table, or a function returning one) opens when all are attempted."""
+
+    def __init__(self, title: str, questions: list[Question], store: QuizProgress,
+                 reveal=None):
         self.store = store
         look = Look()
         self.notice = look.html_widget(store.notice)
@@ -283,7 +337,9 @@ class QuizView(widgets.VBox):
             view_class = CaseView if q.type == "case" else QuestionView
             self.items.append(view_class(q, store, label, on_result, on_notice, look))
         heading = look.html_widget(f"{STYLE}<h4>{html.escape(title)}</h4>")
-        super().__init__([heading, self.notice, *self.items, self.score])
+        self.reveal = Reveal(reveal, look) if reveal is not None else None
+        extra = [self.reveal] if self.reveal is not None else []
+        super().__init__([heading, self.notice, *self.items, self.score, *extra])
         self.add_class("b12-quiz")
         self.update_score()
 
@@ -302,11 +358,14 @@ class QuizView(widgets.VBox):
         first = sum((v.first_score or 0) >= 1 for v in attempted)
         self.score.value = (f"<b>Score:</b> {right} of {len(views)} correct · "
                             f"{len(attempted)} attempted · {first} right first time")
+        if self.reveal is not None and len(attempted) == len(views):
+            self.reveal.uncover()
 
 
-def quiz(name: str, ids=None, progress: QuizProgress | None = None) -> QuizView:
-    """Build the widget for a bank (all questions) or for the listed ids, in the order given."""
+def quiz(name: str, ids=None, progress: QuizProgress | None = None, reveal=None) -> QuizView:
+    """Build the widget for a bank (all questions) or for the listed ids, in the order given;
+    ``reveal`` is shown only once every question has been attempted."""
     bank = load_bank(name)
     questions = bank.select(ids)
     title = bank.title if ids is None else "Check your understanding"
-    return QuizView(title, questions, progress or QuizProgress())
+    return QuizView(title, questions, progress or QuizProgress(), reveal=reveal)
