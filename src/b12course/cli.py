@@ -99,6 +99,12 @@ def _grade(args: argparse.Namespace) -> int:
 
 
 def _progress(args: argparse.Namespace) -> int:
+    if args.action == "analyse":
+        from b12course.quiz import items
+
+        return items.main(args.paths, out=args.out, plot=args.plot, banks=args.bank)
+    if args.action == "samples":
+        return _progress_samples(args)
     from b12course.quiz.progress import export_progress, progress_path
 
     try:
@@ -107,6 +113,46 @@ def _progress(args: argparse.Namespace) -> int:
         print(f"Could not write {args.file}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     print(f"Quiz progress from {progress_path()} exported to {out}")
+    return 0
+
+
+def _progress_samples(args: argparse.Namespace) -> int:
+    from b12course.quiz import items, samples
+    from b12course.quiz.model import BankError
+
+    try:
+        if args.write_guide:
+            written = items.write_guide()
+            print("updated " + ", ".join(str(p) for p in written))
+            return 0
+        if not args.out or args.n < 1:
+            print("b12course progress samples: give --out FOLDER for the invented exports "
+                  "and -n of 1 or more", file=sys.stderr)
+            return 2
+        made = samples.make_samples(args.out, n=args.n, seed=args.seed,
+                                    with_problems=args.with_problems)
+    except (BankError, ValueError, OSError) as exc:
+        print(f"b12course progress samples: {exc}", file=sys.stderr)
+        return 2
+    print(samples.made_line(made, args.out))
+    return 0
+
+
+def _quizzes(args: argparse.Namespace) -> int:
+    from b12course.quiz.audit import LONGEST_KEY_LIMIT, cue_report
+    from b12course.quiz.model import BankError
+
+    try:
+        report = cue_report()
+    except BankError as exc:
+        print(f"b12course quizzes audit: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(report.lines()))
+    if not report.passed:
+        print(f"FAILED: more than {LONGEST_KEY_LIMIT:.0%} of single-choice keys are the longest "
+              "option; rewrite the options listed above so length gives nothing away.",
+              file=sys.stderr)
+        return 1
     return 0
 
 
@@ -178,11 +224,39 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_arguments(p)
     p.set_defaults(func=_grade)
-    p = sub.add_parser("progress", help="quiz progress: export it to a file for an instructor")
-    p.add_argument("action", choices=["export"], help="export: write saved quiz progress")
-    p.add_argument("file", help="output file: .csv for a table, anything else for JSON")
-    p.add_argument("--name", default="", help="your name, stored in a JSON export")
-    p.set_defaults(func=_progress)
+    p = sub.add_parser("progress", help="quiz progress: export it for an instructor; analyse "
+                                        "a class's exports (item analysis)")
+    actions = p.add_subparsers(dest="action", required=True)
+    a = actions.add_parser("export", help="write your saved quiz progress to a file")
+    a.add_argument("file", help="output file: .csv for a table, anything else for JSON")
+    a.add_argument("--name", default="", help="your name, stored in a JSON export")
+    a.set_defaults(func=_progress)
+    a = actions.add_parser("analyse", aliases=["analyze"],
+                           help="item analysis of students' exports: difficulty, commonest "
+                                "wrong answer, discrimination")
+    a.add_argument("paths", nargs="+", metavar="PATH",
+                   help="export files (.json or .csv) or folders of them (read recursively)")
+    a.add_argument("--out", help="write the table (one row per question) to this CSV file")
+    a.add_argument("--plot", help="write the difficulty-discrimination plot to this PNG file")
+    a.add_argument("--bank", action="extend", nargs="+", metavar="NN_slug",
+                   help="only these banks (e.g. 03_regimens_by_cause); put it after the paths")
+    a.set_defaults(func=_progress, action="analyse")
+    a = actions.add_parser("samples", help="write invented students' exports for trying "
+                                           "'progress analyse'")
+    a.add_argument("--out", help="folder for the invented exports")
+    a.add_argument("-n", type=int, default=30, help="how many students (default 30)")
+    a.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    a.add_argument("--with-problems", action="store_true",
+                   help="add a broken file, a notebook, an empty export, an older duplicate, an "
+                        "answer to a retired question and answers saved before answers were kept")
+    a.add_argument("--write-guide", action="store_true",
+                   help="maintainers: regenerate the sample run in instructors/README.md and "
+                        "instructors/item_analysis_sample.png")
+    a.set_defaults(func=_progress)
+    p = sub.add_parser("quizzes", help="audit the question banks for answer cues (exit 1 if "
+                                       "the key is the longest option too often)")
+    p.add_argument("action", choices=["audit"], help="audit: length and word-overlap cues")
+    p.set_defaults(func=_quizzes)
     p = sub.add_parser("sources", help="list the cited sources by status and by how long ago "
                                        "they were last checked")
     p.add_argument("--status", help="only this status: current, secondary, superseded or draft")
@@ -202,6 +276,9 @@ def main(argv: list[str] | None = None) -> int:
     except (CloneOnlyError, DataError) as error:  # no clone; a broken table row: say which
         print(f"b12course: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader stopped early (`... | head`): not an error of ours
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

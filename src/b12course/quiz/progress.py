@@ -161,9 +161,13 @@ class QuizProgress:
                       "last_response": response}
             record["bank"] = record.get("bank") or bank
         fresh["questions"][result.question_id] = record
-        write_atomic(self.path, json.dumps(fresh, indent=1, sort_keys=True))
+        self._save(fresh)
         self.data = fresh
         return record
+
+    def _save(self, data: dict) -> None:
+        """Write the whole record atomically (a crash leaves the old file or the new one)."""
+        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True))
 
 
 _COUNTS = ("questions", "attempted", "correct", "first_try_correct")
