@@ -21,8 +21,10 @@ def test_the_banks_keep_length_cues_under_the_limit():
     report = cue_report(load_all())
     assert report.questions > 50
     assert report.passed, "\n".join(report.lines())
-    # picking the longest option must not do much better than blind guessing
-    assert report.longest_guesser <= report.chance + 0.15, "\n".join(report.lines())
+    # no test-wise strategy may do much better than blind guessing
+    for strategy in ("longest_guesser", "shortest_guesser", "overlap_guesser",
+                     "convergence_guesser"):
+        assert getattr(report, strategy) <= report.chance + 0.10, "\n".join(report.lines())
 
 
 def test_every_wrong_option_names_a_misconception_and_each_is_different():
@@ -50,6 +52,10 @@ def test_the_audit_figures_on_a_small_bank():
     assert report.longest_guesser == pytest.approx(0.5)  # right on 98-a, wrong on 98-b
     worded = mc("98-c", "insulin dose", "folate", "iron", "zinc", question="What insulin dose?")
     assert cue_report(bank(worded)).overlap_guesser == 1.0
+    assert cue_report(bank(worded)).shortest_guesser == 0.0  # "iron" and "zinc" tie, both wrong
+    converging = mc("98-d", "warm syringe, slow push", "warm syringe, fast push",
+                    "cold syringe, slow push", "hot needle, quick jab")
+    assert cue_report(bank(converging)).convergence_guesser == 1.0
 
 
 def test_the_audit_command_prints_the_figure_and_passes(capsys):

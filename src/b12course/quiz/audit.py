@@ -57,8 +57,19 @@ def _longest(q: Question, choice) -> int:
     return _length(choice.answer)
 
 
+def _shortest(q: Question, choice) -> int:
+    return -_length(choice.answer)
+
+
 def _overlap(q: Question, choice) -> int:
     return len(_words(choice.answer) & _words(q.question + " " + q.stem))
+
+
+def _convergence(q: Question, choice) -> int:
+    """Words this option shares with the other options: a key built from the parts the
+    distractors vary is the one that shares most ("convergence" strategy)."""
+    mine = _words(choice.answer)
+    return sum(len(mine & _words(other.answer)) for other in q.choices if other is not choice)
 
 
 @dataclass
@@ -69,7 +80,9 @@ class CueReport:
     key_longest: int = 0
     chance: float = 0.0
     longest_guesser: float = 0.0
+    shortest_guesser: float = 0.0
     overlap_guesser: float = 0.0
+    convergence_guesser: float = 0.0
     flagged: list[str] = field(default_factory=list)
     by_bank: dict[str, tuple[int, int]] = field(default_factory=dict)
 
@@ -90,7 +103,9 @@ class CueReport:
                "A student who never read the course, expected share right:",
                f"  guessing blindly                 {self.chance:.0%}",
                f"  always picking the longest       {self.longest_guesser:.0%}",
+               f"  always picking the shortest      {self.shortest_guesser:.0%}",
                f"  picking the most question words  {self.overlap_guesser:.0%}",
+               f"  picking the most shared words    {self.convergence_guesser:.0%}",
                "Per bank (key longest / single-choice questions):"]
         out += [f"  {name}: {longest} / {total}" for name, (total, longest)
                 in self.by_bank.items()]
@@ -103,19 +118,22 @@ def cue_report(banks=None) -> CueReport:
     """Audit every bank (or the given {name: Bank}) for length and word-overlap cues."""
     banks = load_all() if banks is None else banks
     report = CueReport()
-    chance = longest = overlap = 0.0
+    strategies = {"chance": lambda q: 1 / len(q.choices),
+                  "longest_guesser": lambda q: _share_right(q, _longest),
+                  "shortest_guesser": lambda q: _share_right(q, _shortest),
+                  "overlap_guesser": lambda q: _share_right(q, _overlap),
+                  "convergence_guesser": lambda q: _share_right(q, _convergence)}
+    totals = dict.fromkeys(strategies, 0.0)
     for name, bank in banks.items():
         questions = single_choice({name: bank})
         flagged = [q.id for q in questions if key_is_longest(q)]
         report.by_bank[name] = (len(questions), len(flagged))
         report.flagged += flagged
         for q in questions:
-            chance += 1 / len(q.choices)
-            longest += _share_right(q, _longest)
-            overlap += _share_right(q, _overlap)
+            for strategy, share in strategies.items():
+                totals[strategy] += share(q)
     n = report.questions = sum(total for total, _ in report.by_bank.values())
     report.key_longest = len(report.flagged)
-    if n:
-        report.chance, report.longest_guesser, report.overlap_guesser = (
-            chance / n, longest / n, overlap / n)
+    for strategy, total in totals.items():
+        setattr(report, strategy, total / n if n else 0.0)
     return report
