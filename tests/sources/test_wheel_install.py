@@ -40,7 +40,8 @@ from b12course.sources import paths
 
 bank = load_bank("03_regimens_by_cause")
 q = next(q for q in bank.questions if q.type == "multiple_choice")
-right = next(i for i, c in enumerate(q.choices) if c.correct)
+right = next(c.id for c in q.choices if c.correct)
+wrong = next(c.id for c in q.choices if not c.correct)
 try:
     paths.repo_path("notebooks")
     clone_only = "no error"
@@ -52,7 +53,7 @@ print(json.dumps({
     "in_clone": paths.in_clone(),
     "summary": recommend("autoimmune_gastritis", True, "UK").summary(),
     "lab": str(labs.interpret_total_b12(150, "ng/L")),
-    "grades": [grade(q, right).status, grade(q, (right + 1) % len(q.choices)).status],
+    "grades": [grade(q, right).status, grade(q, wrong).status],
     "clone_only": clone_only,
 }))
 """
