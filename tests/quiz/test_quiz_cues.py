@@ -21,10 +21,8 @@ def test_the_banks_keep_length_cues_under_the_limit():
     report = cue_report(load_all())
     assert report.questions > 50
     assert report.passed, "\n".join(report.lines())
-    # no test-wise strategy may do much better than blind guessing
-    for strategy in ("longest_guesser", "shortest_guesser", "overlap_guesser",
-                     "convergence_guesser"):
-        assert getattr(report, strategy) <= report.chance + 0.10, "\n".join(report.lines())
+    # no test-wise strategy does much better than blind guessing, overall or in a bank
+    assert not report.problems, "\n".join(report.lines())
 
 
 def test_every_wrong_option_names_a_misconception_and_each_is_different():
@@ -48,11 +46,14 @@ def test_the_audit_figures_on_a_small_bank():
     report = cue_report(bank(cued, fair))
     assert (report.questions, report.key_longest, report.flagged) == (2, 1, ["98-a"])
     assert report.share_key_longest == 0.5 and not report.passed
+    assert any("longest option in 50%" in p for p in report.problems)
     assert report.chance == pytest.approx(0.25)
     assert report.longest_guesser == pytest.approx(0.5)  # right on 98-a, wrong on 98-b
     worded = mc("98-c", "insulin dose", "folate", "iron", "zinc", question="What insulin dose?")
     assert cue_report(bank(worded)).overlap_guesser == 1.0
     assert cue_report(bank(worded)).shortest_guesser == 0.0  # "iron" and "zinc" tie, both wrong
+    middling = mc("98-e", "a middling one", "the longest option of them all", "short", "a mid one")
+    assert cue_report(bank(middling)).middle_guesser == 0.5  # key and "a mid one" are middling
     converging = mc("98-d", "warm syringe, slow push", "warm syringe, fast push",
                     "cold syringe, slow push", "hot needle, quick jab")
     assert cue_report(bank(converging)).convergence_guesser == 1.0
@@ -62,3 +63,12 @@ def test_the_audit_command_prints_the_figure_and_passes(capsys):
     assert cli.main(["quizzes", "audit"]) == 0
     out = capsys.readouterr().out
     assert "Key is the longest option:" in out and f"limit {LONGEST_KEY_LIMIT:.0%}" in out
+
+
+def test_a_cue_confined_to_one_bank_fails_the_audit_even_when_the_total_passes():
+    fair = [mc(f"98-f{n}", "aa", "bbbb", "cccccc", "dddddddd") for n in range(8)]  # key shortest
+    shortest_everywhere = cue_report(bank(*fair))
+    assert any("always picking the shortest scores 100%" in p
+               for p in shortest_everywhere.problems)
+    small = cue_report(bank(*fair[:3]))  # a bank of three cannot show a pattern
+    assert not any(p.startswith("98_test:") for p in small.problems)

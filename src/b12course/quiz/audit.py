@@ -14,6 +14,17 @@ from b12course.quiz.model import Question, load_all
 
 #: The test command fails when more single-choice keys than this are the longest option.
 LONGEST_KEY_LIMIT = 0.35
+#: ...or when a test-wise strategy beats blind guessing by more than this, over all banks,
+STRATEGY_MARGIN = 0.10
+#: ...or by more than this in one bank with at least BANK_MINIMUM single-choice questions
+#: (a bank of two or three questions cannot show a pattern).
+BANK_MARGIN = 0.15
+BANK_MINIMUM = 8
+STRATEGY_NAMES = {"longest_guesser": "always picking the longest",
+                  "shortest_guesser": "always picking the shortest",
+                  "middle_guesser": "avoiding the longest and shortest",
+                  "overlap_guesser": "picking the most question words",
+                  "convergence_guesser": "picking the most shared words"}
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP_WORDS = ("a an and are as at be by can for from has have he her his in is it its more most "
                "not of on or she than that the their them they this to was what when which who "
@@ -61,6 +72,13 @@ def _shortest(q: Question, choice) -> int:
     return -_length(choice.answer)
 
 
+def _middle(q: Question, choice) -> int:
+    """1 for an option that is neither the longest nor the shortest: when writers shorten keys
+    and lengthen distractors too eagerly, the key ends up in the middle ("avoid the extremes")."""
+    lengths = [_length(c.answer) for c in q.choices]
+    return int(min(lengths) < _length(choice.answer) < max(lengths))
+
+
 def _overlap(q: Question, choice) -> int:
     return len(_words(choice.answer) & _words(q.question + " " + q.stem))
 
@@ -81,18 +99,41 @@ class CueReport:
     chance: float = 0.0
     longest_guesser: float = 0.0
     shortest_guesser: float = 0.0
+    middle_guesser: float = 0.0
     overlap_guesser: float = 0.0
     convergence_guesser: float = 0.0
     flagged: list[str] = field(default_factory=list)
     by_bank: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: per bank: {strategy: expected share right}, "chance" included
+    bank_strategies: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def share_key_longest(self) -> float:
         return self.key_longest / self.questions if self.questions else 0.0
 
     @property
+    def problems(self) -> list[str]:
+        """Why the audit fails, one line each (empty when it passes)."""
+        out = []
+        if self.share_key_longest > LONGEST_KEY_LIMIT:
+            out.append(f"the key is the longest option in {self.share_key_longest:.0%} of "
+                       f"single-choice questions (limit {LONGEST_KEY_LIMIT:.0%})")
+        for strategy, name in STRATEGY_NAMES.items():
+            if getattr(self, strategy) > self.chance + STRATEGY_MARGIN:
+                out.append(f"{name} scores {getattr(self, strategy):.0%} over all banks, more "
+                           f"than {STRATEGY_MARGIN * 100:.0f} points above blind guessing")
+        for bank, figures in self.bank_strategies.items():
+            if self.by_bank[bank][0] < BANK_MINIMUM:
+                continue
+            for strategy, name in STRATEGY_NAMES.items():
+                if figures[strategy] > figures["chance"] + BANK_MARGIN:
+                    out.append(f"{bank}: {name} scores {figures[strategy]:.0%} (blind guessing "
+                               f"{figures['chance']:.0%}; limit +{BANK_MARGIN * 100:.0f} points)")
+        return out
+
+    @property
     def passed(self) -> bool:
-        return self.share_key_longest <= LONGEST_KEY_LIMIT
+        return not self.problems
 
     def lines(self) -> list[str]:
         """The report as printed by ``b12course quizzes audit``."""
@@ -100,17 +141,23 @@ class CueReport:
                f"Key is the longest option: {self.key_longest} of {self.questions} = "
                f"{self.share_key_longest:.0%} (limit {LONGEST_KEY_LIMIT:.0%}; "
                f"chance with these option counts {self.chance:.0%})",
-               "A student who never read the course, expected share right:",
-               f"  guessing blindly                 {self.chance:.0%}",
-               f"  always picking the longest       {self.longest_guesser:.0%}",
-               f"  always picking the shortest      {self.shortest_guesser:.0%}",
-               f"  picking the most question words  {self.overlap_guesser:.0%}",
-               f"  picking the most shared words    {self.convergence_guesser:.0%}",
-               "Per bank (key longest / single-choice questions):"]
-        out += [f"  {name}: {longest} / {total}" for name, (total, longest)
-                in self.by_bank.items()]
+               "A student who never read the course, expected share right "
+               f"(limit: blind guessing + {STRATEGY_MARGIN * 100:.0f} points):",
+               f"  {'guessing blindly':<34}{self.chance:.0%}"]
+        out += [f"  {name:<34}{getattr(self, strategy):.0%}"
+                for strategy, name in STRATEGY_NAMES.items()]
+        out.append("Per bank: single-choice questions, key longest, and the best strategy "
+                   f"(limit: blind guessing + {BANK_MARGIN * 100:.0f} points in banks of "
+                   f"{BANK_MINIMUM} or more):")
+        for bank, (total, longest) in self.by_bank.items():
+            figures = self.bank_strategies[bank]
+            best = max(STRATEGY_NAMES, key=lambda s: figures[s])
+            out.append(f"  {bank}: {total} questions, key longest {longest}; "
+                       f"{STRATEGY_NAMES[best]} {figures[best]:.0%} "
+                       f"(blind {figures['chance']:.0%})")
         if self.flagged:
             out.append("Key longest in: " + ", ".join(self.flagged))
+        out += [f"FAIL: {problem}" for problem in self.problems]
         return out
 
 
@@ -121,6 +168,7 @@ def cue_report(banks=None) -> CueReport:
     strategies = {"chance": lambda q: 1 / len(q.choices),
                   "longest_guesser": lambda q: _share_right(q, _longest),
                   "shortest_guesser": lambda q: _share_right(q, _shortest),
+                  "middle_guesser": lambda q: _share_right(q, _middle),
                   "overlap_guesser": lambda q: _share_right(q, _overlap),
                   "convergence_guesser": lambda q: _share_right(q, _convergence)}
     totals = dict.fromkeys(strategies, 0.0)
@@ -129,9 +177,14 @@ def cue_report(banks=None) -> CueReport:
         flagged = [q.id for q in questions if key_is_longest(q)]
         report.by_bank[name] = (len(questions), len(flagged))
         report.flagged += flagged
+        mine = dict.fromkeys(strategies, 0.0)
         for q in questions:
             for strategy, share in strategies.items():
-                totals[strategy] += share(q)
+                mine[strategy] += share(q)
+        for strategy, total in mine.items():
+            totals[strategy] += total
+        report.bank_strategies[name] = {s: t / len(questions) if questions else 0.0
+                                        for s, t in mine.items()}
     n = report.questions = sum(total for total, _ in report.by_bank.values())
     report.key_longest = len(report.flagged)
     for strategy, total in totals.items():
