@@ -11,12 +11,19 @@ plan it then asks for; a computed plan appears only after the student has answer
 (c) In notebook 07, the discussion under each case quiz (which does state the answers) is folded
     away while the student answers: one collapsed HTML ``<details>`` block whose summary names the
     Discussion, with blank lines around its markdown so that JupyterLab renders the markdown.
+(d) In every notebook, the code of a quiz cell, which the student reads before answering, names no
+    cause (an id of ``b12course.clinical.regimens.CAUSES``) and no ``neurological=``: a case's
+    worked answer is looked up by its question id (``worked.for_case(...)``). A cell may name them
+    only where the student has just been shown that plan and no question asks for the cause or the
+    neurology (``ALREADY_TOLD``, each with its reason).
 
-Both checks failed on notebook 07 as it was before the change: (a) on the nine cells that printed
-a band, a plan, dated doses or a volume above the six case quizzes; (b) on "potassium in the first
-48 hours", "nitrous oxide inactivates B12 inside cells" and "1 mg every 2 months in the BNF
-wording" in the case prose. The self-tests below keep a copy of that shape so the detectors stay
-able to fail.
+Checks (a) and (b) failed on notebook 07 as it was before the change: (a) on the nine cells that
+printed a band, a plan, dated doses or a volume above the six case quizzes; (b) on "potassium in
+the first 48 hours", "nitrous oxide inactivates B12 inside cells" and "1 mg every 2 months in the
+BNF wording" in the case prose. The self-tests below keep a copy of that shape so the detectors stay
+able to fail. Check (d) failed on notebook 07's five case cells that called
+``worked.plan("autoimmune_gastritis", neurological=True, ...)`` and the like, and on notebook 03's
+case cell (``neurological=False`` above "which regimen fits?").
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ import re
 
 import pytest
 
+from b12course.clinical.regimens import CAUSES
 from b12course.sources.paths import REPO_ROOT, data_dir
 
 NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -226,6 +234,30 @@ def discussions_not_collapsed(path) -> list[str]:
     return found
 
 
+# ----------------------------------------------------------------------------- quiz cell code
+
+# A cause id standing alone (not part of a question id such as "07-case-metformin"), or a
+# neurology argument: either tells the student what a case asks them to work out.
+NAMES_AN_ANSWER = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, CAUSES)) + r")(?![\w-])"
+                             r"|\bneurological\s*=")
+# (notebook, question ids) -> why its quiz cell may name a cause or the neurology. Never a case
+# of notebook 07, where the cause and the neurology are what the student works out.
+ALREADY_TOLD = {
+    ("03_regimens_by_cause.ipynb", ("03-loading-purpose", "03-loading-count")):
+        "the cell above prints this very plan (autoimmune gastritis without neurological "
+        "involvement), and the questions ask what loading is for and how many doses it has",
+}
+
+
+def quiz_cells_naming_an_answer(path, told=ALREADY_TOLD) -> list[str]:
+    found = []
+    for index, source, _heading in quiz_cells(path):
+        names = sorted({m.group(0).replace(" ", "") for m in NAMES_AN_ANSWER.finditer(source)})
+        if names and (path.name, tuple(_quiz_ids(source)[1] or ())) not in told:
+            found.append(f"{path.name} cell {index + 1} names {', '.join(names)}:\n{source}")
+    return found
+
+
 # ----------------------------------------------------------------------------- the checks
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -239,6 +271,20 @@ def test_no_reading_or_plan_is_shown_between_a_heading_and_its_quiz(path):
 def test_case_markdown_above_a_case_quiz_states_no_keyed_answer(path):
     found = case_markdown_stating_keys(path)
     assert not found, ("move these to the discussion after the quiz:\n" + "\n".join(found))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_quiz_cell_code_names_no_cause_and_no_neurology(path):
+    found = quiz_cells_naming_an_answer(path)
+    assert not found, ("look the reveal up by its question id, e.g. "
+                       'reveal=worked.for_case("07-case-n2o"):\n' + "\n\n".join(found))
+
+
+def test_every_already_told_quiz_cell_still_exists_and_none_is_a_case_of_07():
+    shown = {(path.name, tuple(_quiz_ids(source)[1] or ()))
+             for path in NOTEBOOKS for _i, source, _h in quiz_cells(path)}
+    assert set(ALREADY_TOLD) <= shown
+    assert not [key for key in ALREADY_TOLD if key[0] == N07.name]
 
 
 def test_every_case_of_notebook_07_is_checked_from_its_heading():
@@ -312,6 +358,19 @@ def test_the_checks_fail_on_the_old_shape_of_case_1(tmp_path):
     assert stated and "potassium in the first 48" in stated[0]
     assert discussions_not_collapsed(path) == ["07_case_studies.ipynb cell 6: no discussion "
                                                "after the quiz"]
+
+
+def test_the_cause_check_fails_on_the_old_case_cells(tmp_path):
+    old = [OLD_CASE_1[0], NEW_CASE_1[1],
+           ("code", 'quiz.show("07_case_studies", ids=["07-case-metformin"],\n'
+                    '          reveal=worked.plan("metformin", neurological=False, '
+                    'region="UK"))'),
+           ("code", 'quiz.show("07_case_studies", ids=["07-case-us-label"],\n'
+                    '          reveal=worked.for_case("07-case-us-label"))')]
+    found = quiz_cells_naming_an_answer(_write(tmp_path, old))
+    assert [f.split(":")[0] for f in found] == [
+        "07_case_studies.ipynb cell 2 names autoimmune_gastritis, neurological=",
+        "07_case_studies.ipynb cell 3 names metformin, neurological="]
 
 
 def test_the_discussion_check_fails_on_an_open_discussion(tmp_path):

@@ -8,6 +8,7 @@ Every expected value is read from the package (``clinical.labs``, ``clinical.reg
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import pytest
@@ -16,8 +17,9 @@ from b12course import quiz
 from b12course.clinical import labs, products, regimens, schedule
 from b12course.quiz.widgets import Reveal
 from b12course.show import worked
-from b12course.sources import units
+from b12course.sources import references, units
 from b12course.sources.cells import is_blank
+from b12course.sources.paths import REPO_ROOT
 
 START, DAYS = "2025-01-06", 21
 
@@ -42,6 +44,18 @@ def band_values(scheme: str) -> list[float]:
 
 def body_rows(text: str) -> list[str]:
     return re.findall(r"<tr><td>.*?</tr>", text.split("<tbody>", 1)[1])
+
+
+SOURCES_LIST = re.compile(r"<details><summary>Sources \((\d+)\)</summary><ul>(.*?)</ul></details>")
+
+
+def listed_and_cited(shown: str) -> tuple[list[str], list[str]]:
+    """(the keys of the "Sources (n)" list, every bracketed key in the text shown above it)."""
+    (count, items), = SOURCES_LIST.findall(shown)
+    listed = re.findall(r"<li>\[([^\]]+)\]", items)
+    assert int(count) == len(listed)
+    text = html.unescape(SOURCES_LIST.sub("", shown))
+    return listed, re.findall(r"[A-Z][A-Za-z0-9-]+", " ".join(re.findall(r"\[([^\]]+)\]", text)))
 
 
 # ------------------------------------------------------------------------------- lab reading
@@ -89,9 +103,20 @@ def test_plan_shows_every_phase_how_long_and_every_source(cause, neurological, r
     for phase in regimen.treatment:
         assert esc(phase.describe(open_end)) in shown
     assert esc(regimen.lifelong_note) in shown and esc(regimen.uncertainty) in shown
-    for key in regimen.sources:
-        assert f"[{esc(key)}]" in shown
     assert "<tbody>" not in shown  # no dated doses unless asked for
+
+
+@pytest.mark.parametrize("cause, neurological, region", PLANS,
+                         ids=[f"{c}-{'neuro' if n else 'no-neuro'}-{r}" for c, n, r in PLANS])
+def test_plan_lists_exactly_the_sources_its_text_cites(cause, neurological, region):
+    """The "Sources (n)" list is the plan text's own citations (those on the How long and Review
+    lines included), not ``regimen.sources`` (which also holds rows the plan never shows)."""
+    for shown in (worked.plan(cause, neurological=neurological, region=region),
+                  worked.plan(cause, neurological=neurological, region=region, start=START,
+                              days=DAYS)):
+        listed, cited = listed_and_cited(shown)
+        assert listed == list(dict.fromkeys(cited))  # every list key is cited, and vice versa
+        assert all(f"[{esc(k)}]" in shown for k in listed) and len(set(listed)) == len(listed)
 
 
 @pytest.mark.parametrize("cause, neurological", [("autoimmune_gastritis", True),
@@ -164,14 +189,27 @@ def test_plan_needs_both_start_and_days():
         worked.plan("dietary", neurological=False, region="UK", start=START)
 
 
-def test_plans_side_by_side_shows_each_regions_plan():
-    shown = worked.plans_side_by_side("bariatric_surgery", neurological=False)
+@pytest.mark.parametrize("cause", regimens.CAUSES)
+def test_plans_side_by_side_shows_each_regions_plan_and_the_sources_it_cites(cause):
+    shown = worked.plans_side_by_side(cause, neurological=False)
     for region in ("UK", "US"):
-        regimen = regimens.recommend("bariatric_surgery", neurological=False, region=region)
+        regimen = regimens.recommend(cause, neurological=False, region=region)
         assert f"<b>{region}</b>" in shown
         assert worked.summary_html(regimen) in shown
-        for key in regimen.sources:
-            assert f"[{esc(key)}]" in shown
+    listed, cited = listed_and_cited(shown)
+    assert listed == list(dict.fromkeys(cited))
+
+
+def test_the_sources_list_of_a_plan_no_longer_lists_rows_the_plan_never_shows():
+    """The re-read's examples: keys on the How long / Review lines were missing from the list,
+    and a draft or a review the plan text never cites was listed."""
+    n2o, _ = listed_and_cited(worked.plan("nitrous_oxide", neurological=True, region="UK"))
+    assert "NASGP-2024" in n2o and "NICE-DRAFT-2023" not in n2o
+    metformin, _ = listed_and_cited(worked.plan("metformin", neurological=False, region="UK"))
+    assert "MHRA-2022" in metformin and "COCHRANE-2018" not in metformin
+    aig, _ = listed_and_cited(worked.plan("autoimmune_gastritis", neurological=True,
+                                          region="UK"))
+    assert {"NICE-RATIONALE", "FDA-CNCBL-LABEL"} <= set(aig)
 
 
 # ------------------------------------------------------------------------------- volume
@@ -241,3 +279,77 @@ def test_a_case_reveals_its_worked_answer_only_after_every_step(case, content, s
     again = quiz.show("07_case_studies", ids=[case], reveal=answer)  # after a restart
     assert hidden in reveal_text(again)
     assert (tmp_path / "progress.json").exists()
+
+
+# ------------------------------------------------------------------------------- cases by id
+
+NOTEBOOK_07 = REPO_ROOT / "notebooks" / "07_case_studies.ipynb"
+
+
+def code_cells(path) -> list[str]:
+    return ["".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
+            if c["cell_type"] == "code"]
+
+
+# What each case cell of notebooks 07 and 03 passed to ``reveal=`` before the table: the table
+# must reveal the same content.
+BEFORE = {
+    "07-case-aig-neuro": lambda: [worked.lab_reading(150, "ng/L", scheme="NICE-NG239"),
+                                  worked.plan("autoimmune_gastritis", neurological=True,
+                                              region="UK", start="2025-01-06", days=21)],
+    "07-case-vegan": lambda: [worked.lab_reading(250, "ng/L", also_in="pmol/L"),
+                              worked.plan("dietary", neurological=False, region="UK")],
+    "07-case-bariatric": lambda: [worked.plans_side_by_side(
+        "bariatric_surgery", neurological=False, regions=("UK", "US"))],
+    "07-case-n2o": lambda: [worked.plan("nitrous_oxide", neurological=True, region="UK")],
+    "07-case-metformin": lambda: [worked.plan("metformin", neurological=False, region="UK")],
+    "07-case-us-label": lambda: [worked.volume(100, "cncbl-inj-us")],
+    "03-case-aig": lambda: [worked.plans_side_by_side(
+        "autoimmune_gastritis", neurological=False, regions=("UK", "US"))],
+}
+
+
+@pytest.mark.parametrize("case_id", sorted(BEFORE))
+def test_for_case_reveals_what_the_case_cell_passed_before(case_id):
+    assert worked.for_case(case_id) == BEFORE[case_id]()
+
+
+def test_every_case_cell_of_07_and_03_reveals_its_case_by_id():
+    assert sorted(c for table in worked.CASES.values() for c in table) == sorted(BEFORE)
+    for name, table in worked.CASES.items():
+        cells = code_cells(REPO_ROOT / "notebooks" / f"{name}.ipynb")
+        for case_id in table:
+            call = (f'quiz.show("{name}", ids=["{case_id}"],\n'
+                    f'          reveal=worked.for_case("{case_id}"))')
+            assert sum(call in cell.replace("'", '"') for cell in cells) == 1, case_id
+
+
+def test_for_case_names_the_cases_it_knows_when_asked_for_another():
+    with pytest.raises(ValueError, match="07-case-n2o"):
+        worked.for_case("07-case-unknown")
+
+
+def rendered_references(monkeypatch, path) -> str:
+    """The Markdown the notebook's last cell (its References) displays."""
+    import IPython.display
+
+    shown: list[str] = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj.data))
+    exec(code_cells(path)[-1], {})
+    return "\n".join(shown)
+
+
+@pytest.mark.parametrize("name", sorted(worked.CASES))
+def test_references_list_every_key_the_notebook_cites_worked_answers_included(monkeypatch, name):
+    listed = re.findall(r"^\d+\. \*\*([^*]+)\*\*",
+                        rendered_references(monkeypatch, REPO_ROOT / "notebooks" / f"{name}.ipynb"),
+                        flags=re.M)
+    assert len(listed) == len(set(listed))  # no source listed twice
+    revealed = "".join(part for case_id in worked.CASES[name]
+                       for part in worked.for_case(case_id))
+    cited = (references.cited_in_notebook(name)
+             + references.cited_in_text(html.unescape(revealed)))
+    assert set(cited) <= set(listed), sorted(set(cited) - set(listed))
+    assert set(worked.cited_in_cases(name)) <= set(listed)
+    if name == "07_case_studies":
+        assert {"NASGP-2024", "NICE-NG239", "LABTESTS-CONV"} <= set(listed)  # only in reveals

@@ -4,22 +4,31 @@ A case in a notebook shows only its data (the patient, the results); the interpr
 plan it asks for come here and are passed to ``quiz.show(..., reveal=...)``. Every figure is read
 from ``b12course.clinical`` (the cited tables); this module only words it, reusing the lab
 interpreter's reading, the plan summary and the regimen explorer's dated table.
+
+A case's quiz cell names only its question id, ``reveal=worked.for_case("07-case-n2o")``: the
+cause and the neurology a case asks the student to work out stay in the table ``CASES`` below,
+out of sight until the worked answer opens.
 """
 
 from __future__ import annotations
 
 import html
+import re
+from functools import partial
 
 from b12course.clinical import labs, products, regimens
 from b12course.show.citations import citation_items
+from b12course.sources.references import cited_in_text
 
 
 def _esc(text) -> str:
     return html.escape(str(text))
 
 
-def _sources_html(keys) -> str:
-    items = [f"<li>{item}</li>" for item in citation_items(list(keys))]
+def _sources_html(*shown: str) -> str:
+    """The full citation of every key the shown HTML cites, in order of first citation: the list
+    matches the text above it, no more and no less."""
+    items = [f"<li>{item}</li>" for item in citation_items(cited_in_text("".join(shown)))]
     if not items:
         return ""
     return (f"<details><summary>Sources ({len(items)})</summary><ul>{''.join(items)}</ul>"
@@ -94,7 +103,7 @@ def plan(cause: str, neurological: bool, region: str = "UK", start=None,
         if start is None or days is None:
             raise ValueError("Give both start and days for the dated doses, or neither.")
         parts.append(doses(cause, neurological, region, start=start, days=days, rows=rows))
-    parts.append(_sources_html(regimen.sources))
+    parts.append(_sources_html(*parts))
     return "".join(parts)
 
 
@@ -105,11 +114,9 @@ def plans_side_by_side(cause: str, neurological: bool, regions=("UK", "US")) -> 
         f"{summary_html(regimens.recommend(cause, neurological=neurological, region=region))}"
         "</div>"
         for region in regions)
-    keys = [k for region in regions
-            for k in regimens.recommend(cause, neurological=neurological, region=region).sources]
     return (f'<p><b>The plans, {" and ".join(_esc(r) for r in regions)}</b></p>'
             f'<div style="display:flex;flex-wrap:wrap;gap:1.5em">{columns}</div>'
-            + _sources_html(dict.fromkeys(keys)))
+            + _sources_html(columns))
 
 
 def _strength_words(product_id: str) -> str:
@@ -137,3 +144,62 @@ def volume(dose_mcg, product_id: str) -> str:
             f"<p>Volume = dose ÷ strength = {float(dose_mcg):g} micrograms ÷ {strength:g} "
             f"micrograms per mL = <b>{ml:g} mL</b> (a DERIVED number: worked out from the "
             "product table).</p>")
+
+
+# ------------------------------------------------------------------------------- cases
+
+# Notebook -> question id of each of its cases -> what the case's worked answer reveals, in order
+# (computed when the answer opens).
+CASES = {
+    "07_case_studies": {
+        "07-case-aig-neuro": (partial(lab_reading, 150, "ng/L", scheme="NICE-NG239"),
+                              partial(plan, "autoimmune_gastritis", neurological=True,
+                                      region="UK", start="2025-01-06", days=21)),
+        "07-case-vegan": (partial(lab_reading, 250, "ng/L", also_in="pmol/L"),
+                          partial(plan, "dietary", neurological=False, region="UK")),
+        "07-case-bariatric": (partial(plans_side_by_side, "bariatric_surgery",
+                                      neurological=False, regions=("UK", "US")),),
+        "07-case-n2o": (partial(plan, "nitrous_oxide", neurological=True, region="UK"),),
+        "07-case-metformin": (partial(plan, "metformin", neurological=False, region="UK"),),
+        "07-case-us-label": (partial(volume, 100, "cncbl-inj-us"),),  # the prescribed dose
+    },
+    "03_regimens_by_cause": {
+        "03-case-aig": (partial(plans_side_by_side, "autoimmune_gastritis", neurological=False,
+                                regions=("UK", "US")),),
+    },
+}
+_SOURCES_LIST = re.compile(r"<details><summary>Sources \(\d+\)</summary>.*?</details>", re.S)
+
+
+def for_case(case_id: str) -> list[str]:
+    """The worked answer of a case (its question id), as the HTML parts ``quiz.show(...,
+    reveal=...)`` shows once every step has been checked."""
+    parts = next((cases[case_id] for cases in CASES.values() if case_id in cases), None)
+    if parts is None:
+        known = ", ".join(c for cases in CASES.values() for c in cases)
+        raise ValueError(f"No worked answer for {case_id!r}; cases: {known}.")
+    return [part() for part in parts]
+
+
+def cited_in_cases(name: str) -> list[str]:
+    """Every source key the worked answers of a notebook's cases cite (each Sources list repeats
+    keys its text cites), in order of first citation."""
+    shown = "".join(_SOURCES_LIST.sub("", part) for case_id in CASES.get(name, {})
+                    for part in for_case(case_id))
+    return cited_in_text(html.unescape(shown))
+
+
+def show_sources_not_listed(name: str) -> None:
+    """Under ``citations.show_for_notebook(name)``, which lists what the notebook's text and quiz
+    bank cite: the further sources its worked answers cite, so that the notebook's references
+    list every key a student meets in it."""
+    from IPython.display import Markdown, display
+
+    from b12course.show import citations
+    from b12course.sources.references import cited_in_notebook
+
+    listed = set(cited_in_notebook(name))
+    more = [key for key in cited_in_cases(name) if key not in listed]
+    if more:
+        display(Markdown("Also cited in the worked answers (they open after each case):"))
+        citations.show(more)
