@@ -201,5 +201,5 @@ def show_sources_not_listed(name: str) -> None:
     listed = set(cited_in_notebook(name))
     more = [key for key in cited_in_cases(name) if key not in listed]
     if more:
-        display(Markdown("Also cited in the worked answers (they open after each case):"))
+        display(Markdown("Also cited in the worked answers (each opens after its case):"))
         citations.show(more)
