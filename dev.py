@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
-"""The course's two commands: ``python3 dev.py lab`` and ``python3 dev.py test``.
+"""The course's commands: ``python3 dev.py start`` (students) and ``python3 dev.py test``.
 
-Both create a local virtual environment in ``.venv`` if it is missing (or if pyproject.toml
-changed since it was made), install the course into it, and then either open JupyterLab on the
-start notebook or run the whole test suite. Only the standard library is used here, so this file
-runs on a fresh machine that has nothing but Python >= 3.11 and pip.
+Each creates a local virtual environment in ``.venv`` if it is missing (or if pyproject.toml
+changed since it was made) and installs the course into it. ``start`` installs only the course
+(no test tools) and opens it in the browser with the code hidden (``start --lab``, or ``lab``:
+JupyterLab, code visible); ``test`` and ``bench`` add the test tools to the same ``.venv`` the
+first time they need them. Only the standard library is used here, so this file runs on a fresh
+machine that has nothing but Python >= 3.11 and pip.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -22,7 +23,6 @@ MIN_PYTHON = (3, 11)
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".b12course-install-stamp"
-START_NOTEBOOK = "notebooks/00_start_here.ipynb"
 NOTEBOOK_FOLDERS = ("notebooks", "exercises", "solutions")
 LINT_TARGETS = ("src", "tests", "benchmarks", "dev.py", *NOTEBOOK_FOLDERS)  # ruff reads .ipynb
 
@@ -37,20 +37,36 @@ def _install_fingerprint() -> str:
     return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
 
 
-def ensure_venv() -> Path:
-    """Create .venv and install the course (with test tools) unless it is already current."""
+def _installed() -> tuple[str, bool]:
+    """(pyproject fingerprint, test tools installed?) from the stamp; ("", False) without one."""
+    if not STAMP.exists():
+        return "", False
+    words = STAMP.read_text().split()
+    # a stamp written before lean student installs holds only the fingerprint: that install
+    # always included the test tools
+    return (words[0] if words else ""), (len(words) < 2 or "test" in words[1:])
+
+
+def ensure_venv(test_tools: bool = True) -> Path:
+    """Create .venv and install the course (with the test tools if asked) unless already current.
+
+    Students (``start``, ``lab``) get the course alone; ``test`` and ``bench`` add the test
+    tools to the same .venv. A change to pyproject.toml reinstalls what the command needs.
+    """
     python = venv_python()
     wanted = _install_fingerprint()
-    if python.exists() and STAMP.exists() and STAMP.read_text().strip() == wanted:
+    fingerprint, has_test_tools = _installed()
+    if python.exists() and fingerprint == wanted and (has_test_tools or not test_tools):
         return python
     if not python.exists():
         print(f"Creating a virtual environment in {VENV} ...", flush=True)
         venv.EnvBuilder(with_pip=True, clear=False).create(VENV)
-    print("Installing the course and its tools (first run takes a few minutes) ...", flush=True)
+    what = "the course and its test tools" if test_tools else "the course"
+    print(f"Installing {what} (the first time takes a few minutes) ...", flush=True)
     pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
     run(pip + ["--upgrade", "pip"])
-    run(pip + ["-e", f"{ROOT}[test]"])
-    STAMP.write_text(wanted + "\n")
+    run(pip + ["-e", f"{ROOT}[test]" if test_tools else str(ROOT)])
+    STAMP.write_text(f"{wanted}\n{'test' if test_tools else 'course'}\n")
     return python
 
 
@@ -62,17 +78,26 @@ def run(command: list[str], **kwargs) -> None:
         sys.exit(result.returncode)
 
 
+def _this_command() -> str:
+    return "py dev.py" if os.name == "nt" else "python3 dev.py"
+
+
+def start(extra: list[str]) -> None:
+    """The course in the browser, code hidden (``--lab``: JupyterLab), from my-work/."""
+    python = ensure_venv(test_tools=False)
+    env = {**os.environ, "B12COURSE_START_COMMAND": f"{_this_command()} start"}
+    process = subprocess.Popen([str(python), "-m", "b12course.cli", "start", *extra],
+                               cwd=ROOT, env=env)
+    while True:
+        try:
+            sys.exit(process.wait())
+        except KeyboardInterrupt:
+            continue  # Ctrl+C reached the launcher too: it stops the server, then exits
+
+
 def lab(extra: list[str]) -> None:
-    python = ensure_venv()
-    print(f"Opening JupyterLab on {START_NOTEBOOK} (Ctrl+C twice to stop) ...", flush=True)
-    command = [
-        str(python), "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT}", "--ip=127.0.0.1",
-        f"--LabApp.default_url=/lab/tree/{START_NOTEBOOK}", *extra,
-    ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
-        command.append("--allow-root")  # containers and CI often run as root
-    with contextlib.suppress(KeyboardInterrupt):
-        subprocess.run(command, cwd=ROOT, check=False)
+    """``start --lab``: JupyterLab on the student's copies, 00_start_here.ipynb open."""
+    start(["--lab", *extra])
 
 
 def count_notebooks(python: Path) -> dict[str, int]:
@@ -172,10 +197,11 @@ def main(argv: list[str]) -> None:
             file=sys.stderr,
         )
         sys.exit(2)
-    commands = {"lab": lab, "test": test, "bench": bench, "setup": lambda _extra: ensure_venv()}
+    commands = {"start": start, "lab": lab, "test": test, "bench": bench,
+                "setup": lambda _extra: ensure_venv()}
     if not argv or argv[0] not in commands:
         print(__doc__.strip().splitlines()[0])
-        print("usage: python3 dev.py {lab|test [--only notebooks|unit]|bench|setup} "
+        print("usage: python3 dev.py {start [--lab]|lab|test [--only notebooks|unit]|bench|setup} "
               "[extra arguments passed through]")
         sys.exit(0 if argv and argv[0] in ("-h", "--help") else 2)
     commands[argv[0]](argv[1:])

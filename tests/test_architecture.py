@@ -1,6 +1,6 @@
 """The package's layers hold: import-linter contracts in pyproject.toml, plus no import cycles.
 
-Layers, top to bottom: cli, grading, exercises | quiz, show, clinical, sources (see README).
+Layers, top to bottom: cli, grading | launch, exercises | quiz, show, clinical, sources (README).
 """
 
 from __future__ import annotations

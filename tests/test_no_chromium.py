@@ -24,7 +24,7 @@ def run_unit_session_without_chromium(tmp_path: Path, ci: str | None):
         sys.executable, "-m", "pytest", "tests",  # pyproject's options, as dev.py runs it
         "-n", "2", "-q", f"--basetemp={tmp_path / 'inner'}",
         # every browser test plus a small unit module, so both workers have work
-        "-k", "in_browser or test_units",
+        "-k", "in_browser or student_mode or test_units",
     ]
     return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True,
                           timeout=300)

@@ -139,7 +139,7 @@ def _progress_samples(args: argparse.Namespace) -> int:
 
 
 def _quizzes(args: argparse.Namespace) -> int:
-    from b12course.quiz.audit import LONGEST_KEY_LIMIT, cue_report
+    from b12course.quiz.audit import cue_report
     from b12course.quiz.model import BankError
 
     try:
@@ -149,9 +149,8 @@ def _quizzes(args: argparse.Namespace) -> int:
         return 2
     print("\n".join(report.lines()))
     if not report.passed:
-        print(f"FAILED: more than {LONGEST_KEY_LIMIT:.0%} of single-choice keys are the longest "
-              "option; rewrite the options listed above so length gives nothing away.",
-              file=sys.stderr)
+        print("FAILED: options give the key away (see FAIL lines above); rewrite them so "
+              "that neither length nor wording points to the answer.", file=sys.stderr)
         return 1
     return 0
 
@@ -185,6 +184,14 @@ def _sources(args: argparse.Namespace) -> int:
             print(f"  {ref.key:<22} checked {ref.checked}, {age} day{'s' if age != 1 else ''} "
                   f"ago  {citation}")
     return 0
+
+
+def _start(args: argparse.Namespace) -> int:
+    from b12course import launch
+
+    return launch.run(lab=args.lab, port=args.port, open_browser=not args.no_browser,
+                      work_dir=args.work_dir, fresh=args.fresh or (),
+                      extra=args.server_options)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -263,6 +270,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--older-than", metavar="DAYS",
                    help="only sources last checked more than DAYS days ago")
     p.set_defaults(func=_sources)
+    p = sub.add_parser("start", help="students: open the course in your browser (code hidden; "
+                                     "--lab for the code view) on your own copy of the notebooks")
+    p.add_argument("--lab", action="store_true",
+                   help="open JupyterLab (code visible, cells you can edit and run) instead")
+    p.add_argument("--port", type=int,
+                   help="port to try first (default 8866, or 8888 with --lab; the next free one "
+                        "is used if it is taken)")
+    p.add_argument("--no-browser", action="store_true",
+                   help="do not open a browser; just print the address")
+    p.add_argument("--work-dir", metavar="FOLDER",
+                   help="where your copies of the notebooks live (default: my-work/ in the "
+                        "course folder, or $B12COURSE_WORK)")
+    p.add_argument("--fresh", action="append", metavar="NOTEBOOK",
+                   help="replace your copy of one notebook (03, 03_regimens_by_cause or 'all') "
+                        "with the course's current version; your copy is moved to "
+                        "replaced/ in your work folder, never deleted (repeat for more)")
+    p.add_argument("server_options", nargs="*", metavar="-- OPTION",
+                   help="extra options for Voilà or JupyterLab, after --")
+    p.set_defaults(func=_start)
     return parser
 
 

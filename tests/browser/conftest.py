@@ -42,7 +42,10 @@ CHROMIUM_FLAGS = [
 ]
 SKIP_VARIABLE = "B12COURSE_SKIP_BROWSER"
 SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
-WATCHDOG_LOG = REPO_ROOT / "artifacts" / "browser-watchdog.txt"
+# One file per xdist worker: two browser modules can run at once, one on each worker.
+WATCHDOG_LOG = REPO_ROOT / "artifacts" / (
+    f"browser-watchdog-{os.environ['PYTEST_XDIST_WORKER']}.txt"
+    if os.environ.get("PYTEST_XDIST_WORKER") else "browser-watchdog.txt")
 WATCHDOG_S = 420  # one test; the slowest seen on a loaded 2-core machine took ~35 s
 SERVER_START_TIMEOUT_S = 90
 PR_SET_PDEATHSIG = 1
@@ -118,6 +121,8 @@ def _write_settings(settings_dir: Path) -> None:
 class LabServer:
     """A JupyterLab server on 127.0.0.1 serving a temporary folder of notebook copies."""
 
+    title = "JupyterLab"
+
     def __init__(self, base: Path):
         self.base = base
         self.root = base / "served"
@@ -173,14 +178,18 @@ class LabServer:
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited with {self.process.returncode} during "
+                raise RuntimeError(f"{self.title} exited with {self.process.returncode} during "
                                    f"start-up:\n{self.log_tail()}")
             with contextlib.suppress(OSError):
-                if self.api("GET", "/api/status") is not None:
+                if self.answers():
                     return
             time.sleep(0.2)
-        raise RuntimeError(f"JupyterLab did not answer within {SERVER_START_TIMEOUT_S} s:\n"
+        raise RuntimeError(f"{self.title} did not answer within {SERVER_START_TIMEOUT_S} s:\n"
                            f"{self.log_tail()}")
+
+    def answers(self) -> bool:
+        """True once the server answers (a subclass serving something else overrides this)."""
+        return self.api("GET", "/api/status") is not None
 
     def api(self, method: str, path: str):
         """Call the server's REST API with the token; returns decoded JSON (or None if empty)."""
@@ -297,7 +306,7 @@ def chromium():
 def hang_watchdog():
     """A browser call that never returns must not stall the run (CI has a time limit).
 
-    After WATCHDOG_S, every thread's stack goes to artifacts/browser-watchdog.txt and this
+    After WATCHDOG_S, every thread's stack goes to artifacts/browser-watchdog*.txt and this
     process exits: pytest-xdist reports the test as crashed (naming it) and carries on, and
     the server dies with its parent.
     """
