@@ -189,13 +189,102 @@ def test_start_quiz_marks_wrong_then_right_and_the_score_moves(lab_server, run_n
     assert notebook.callback_errors(index) == []
 
 
+CELLS = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell"
+
+
+def _guarded(cell) -> None:
+    """Wait until the quiz's or explorer's key guard (b12course.show.widgets.keys) is active."""
+    expect(cell.locator(".b12-keys").first, "the key guard never attached: is anywidget "
+           "installed and its JupyterLab extension enabled?").to_have_attribute(
+        "data-b12-keys", "on")
+
+
+def test_keys_typed_in_the_start_quiz_stay_in_the_quiz(lab_server, run_notebook):
+    """On a focused radio, JupyterLab's command mode would take `d d` (delete the cell), `m`
+    (make it Markdown), Ctrl+Backspace (merge it with the cell above), Ctrl+Shift+ArrowUp (move
+    it up) and ArrowDown (go to the next cell). In a course quiz they stay in the quiz: the cell
+    is still there, in place, still code, still active, and ArrowDown chose the next option
+    (Check grades that option, so the kernel got it)."""
+    from b12course.quiz import load_bank
+    from b12course.quiz.scoring import HEADLINES
+    from b12course.quiz.widgets import plain
+    from b12course.show.widgets.keys import RESTART
+
+    slug = START.removesuffix(".ipynb")
+    bank = load_bank(slug)
+    total = len(bank.questions)
+    notebook, index, cell, where = _open_and_find(run_notebook, START, f'quiz.show("{slug}"')
+    _guarded(cell)
+    expect(cell.locator(".b12-restart"), f"{where}: the restart note").to_contain_text(
+        RESTART["quiz"])
+    number, question = next((n, q) for n, q in enumerate(bank.questions, start=1)
+                            if q.type == "multiple_choice")
+    box = _question_box(notebook, cell, number, total)
+    group = box.get_by_role("radiogroup")
+    expect(group, f"{where}: the radio group is named after its question").to_have_accessible_name(
+        re.compile(re.escape(plain(question.question)[:40])))
+    radios = group.locator("input[type=radio]")
+    labels = [plain(radios.nth(k).locator("xpath=..").inner_text()) for k in range(2)]
+    cells_before = notebook.page.locator(CELLS).count()
+
+    radios.first.click()
+    expect(radios.first).to_be_focused()
+    for key in ("d", "d", "m", "Control+Backspace", "Control+Shift+ArrowUp", "ArrowDown"):
+        notebook.page.keyboard.press(key)
+    expect(radios.nth(1), f"{where}: ArrowDown must choose the next option").to_be_checked()
+    expect(radios.nth(1)).to_be_focused()
+    assert notebook.page.locator(CELLS).count() == cells_before, f"{where}: a cell was deleted"
+    expect(cell.locator(".b12-quiz"), f"{where}: the quiz cell moved").to_have_count(1)
+    expect(cell, f"{where}: `m` turned the quiz cell into Markdown").to_have_class(
+        re.compile(r"\bjp-CodeCell\b"))
+    expect(cell, f"{where}: ArrowDown moved to another cell").to_have_class(
+        re.compile(r"\bjp-mod-active\b"))
+
+    chosen = next(c for c in question.choices if plain(c.answer) == labels[1].strip())
+    box.locator("button.jupyter-button", has_text="Check").click()
+    expect(_feedback(box), f"{where}: Check must grade the option chosen with ArrowDown"
+           ).to_contain_text(HEADLINES["correct" if chosen.correct else "incorrect"])
+    assert notebook.callback_errors(index) == []
+
+
+def test_the_key_check_can_fail_keys_on_a_bare_radio_reach_jupyterlab(lab_server, run_notebook):
+    """The check above is not vacuous: `m` on a plain ipywidgets radio makes its cell Markdown,
+    while the same radio inside a guarded box keeps the key (and ArrowDown moves the choice)."""
+    _write_notebook(lab_server.root / "zz_keys.ipynb", [
+        "import ipywidgets as widgets\n"
+        "widgets.RadioButtons(options=['first', 'second'], value=None)",  # cell 2: bare
+        "import ipywidgets as widgets\n"
+        "from b12course.show.widgets import keys\n"
+        "keys.finish(widgets.VBox([widgets.RadioButtons(options=['one', 'two'], value=None)]),"
+        " 'explorer')",  # cell 3: guarded like every course widget
+    ])
+    notebook = run_notebook("zz_keys.ipynb")
+    bare, guarded = notebook.cell(1), notebook.cell(2)
+    _guarded(guarded)
+
+    radios = guarded.locator(".widget-radio-box input[type=radio]")
+    radios.first.click()
+    for key in ("m", "ArrowDown"):
+        notebook.page.keyboard.press(key)
+    expect(radios.nth(1)).to_be_checked()
+    expect(guarded).to_have_class(re.compile(r"\bjp-CodeCell\b"))
+
+    bare.locator(".widget-radio-box input[type=radio]").first.click()
+    notebook.page.keyboard.press("m")
+    expect(bare, "JupyterLab no longer turns a cell into Markdown on `m` typed on a radio: the "
+           "key guard may be unnecessary now (see b12course/show/widgets/keys.py)"
+           ).to_have_class(re.compile(r"\bjp-MarkdownCell\b"))
+
+
 def test_lab_interpreter_gives_a_friendly_message_for_a_bad_value(lab_server, run_notebook):
     name = LABS
     _require_notebook(lab_server, name)
     notebook, index, cell, where = _open_and_find(run_notebook, name, "lab_interpreter()")
     result = cell.locator(".widget-text", has_text="Result:").locator("input")
     interpret = cell.locator("button.jupyter-button", has_text="Interpret")
-    feedback = cell.locator(".widget-html").last
+    # the explorer's own feedback, not the restart note below it
+    feedback = cell.locator(".b12-keys > .widget-html").filter(
+        has_not=notebook.page.locator(".b12-restart")).last
 
     result.fill("-5")
     interpret.click()

@@ -129,7 +129,7 @@ def test_require_raises_assertion_with_the_same_words():
 
 def test_report_displays_in_words_and_symbols():
     report = compare.Report(compare.CORRECT, "1 mL.", "t-1")
-    assert str(report) == "✅ [t-1] Correct: 1 mL."
+    assert str(report) == "✓ [t-1] Correct: 1 mL."
     assert "<b>Correct:</b>" in report._repr_html_()
 
 

@@ -21,7 +21,7 @@ from b12course.quiz.widgets import (
     plain,
     shuffled_order,
 )
-from b12course.show.widgets.look import Look
+from b12course.show.widgets.look import EMOJI, Look
 from b12course.sources import units
 
 BANKS = load_all()
@@ -29,7 +29,7 @@ LEAVES = [(name, leaf) for name, bank in BANKS.items() for q in bank.questions
           for leaf in q.leaves()]
 CASES = [(name, q) for name, bank in BANKS.items() for q in bank.questions if q.type == "case"]
 
-CORRECT = "✅ Correct."
+CORRECT = "✓ Correct."
 
 
 def headline(view):
@@ -65,6 +65,8 @@ def assert_attempt_shows_why_and_source(view):
     for key in view.question.source_keys:
         assert f"[{key}]" in value
     assert "not found in data/references.csv" not in value
+    # emoji (✅ ❌ ℹ️) show as empty boxes on PCs without an emoji font; marks are ✓ / ✗ / Note:
+    assert not EMOJI.findall(value), (view.question.id, EMOJI.findall(value))
 
 
 @pytest.mark.parametrize("bank, q", LEAVES, ids=[q.id for _, q in LEAVES])
@@ -76,7 +78,7 @@ def test_every_option_gets_the_right_verdict(bank, q, tmp_path):
             if choice.correct:
                 assert CORRECT in headline(view) and "misconception" not in view.feedback.value
             else:
-                assert "❌ Incorrect." in headline(view) and CORRECT not in view.feedback.value
+                assert "✗ Incorrect." in headline(view) and CORRECT not in view.feedback.value
                 assert f"Common misconception:</i> {choice.misconception}" in view.feedback.value
             assert tidy_feedback(choice.feedback) in view.feedback.value
             assert_attempt_shows_why_and_source(view)
@@ -88,7 +90,7 @@ def test_every_option_gets_the_right_verdict(bank, q, tmp_path):
             if choice.correct and n_correct == 1:
                 assert CORRECT in headline(view)
             else:
-                assert "❌" in headline(view) and CORRECT not in headline(view)
+                assert "✗" in headline(view) and CORRECT not in headline(view)
             if not choice.correct:
                 assert choice.misconception in view.feedback.value
             assert tidy_feedback(choice.feedback) in view.feedback.value
@@ -103,7 +105,7 @@ def test_every_option_gets_the_right_verdict(bank, q, tmp_path):
             check(view, text)
             assert (CORRECT in headline(view)) == answer.correct
             if not answer.correct:
-                assert "❌" in headline(view)
+                assert "✗" in headline(view)
             assert tidy_feedback(answer.feedback) in view.feedback.value
             assert_attempt_shows_why_and_source(view)
         right = next(a for a in q.numeric if a.correct)
@@ -117,7 +119,7 @@ def test_every_option_gets_the_right_verdict(bank, q, tmp_path):
         if not any(a.matches(wrong) for a in q.numeric):
             view = view_for(q, tmp_path)
             check(view, f"{wrong!r} {right.unit or ''}")
-            assert "❌" in headline(view)
+            assert "✗" in headline(view)
     elif q.type == "order":
         view = view_for(q, tmp_path)
         check(view, correct_response(q))
@@ -125,7 +127,7 @@ def test_every_option_gets_the_right_verdict(bank, q, tmp_path):
         assert_attempt_shows_why_and_source(view)
         view = view_for(q, tmp_path)
         check(view, shuffled_order(q))
-        assert "❌" in headline(view)
+        assert "✗" in headline(view)
     else:
         pytest.fail(f"unexpected leaf type {q.type}")
 
@@ -134,7 +136,7 @@ def test_every_option_gets_the_right_verdict(bank, q, tmp_path):
 def test_blank_and_bad_input_get_a_friendly_message(bank, q, tmp_path):
     view = view_for(q, tmp_path)
     view.check.click()
-    assert headline(view).startswith("<div") and "ℹ️" in headline(view)
+    assert headline(view).startswith("<div") and "Note:" in headline(view)
     assert "Traceback" not in view.feedback.value and view.attempts == 0
     if q.type == "numeric":
         bad = ["", "abc", "NaN", "1e999", "-5", "1,0,0", "<script>x</script>"]
@@ -142,7 +144,7 @@ def test_blank_and_bad_input_get_a_friendly_message(bank, q, tmp_path):
             bad.append("1000")  # a number with no unit
         for text in bad:
             check(view, text)
-            assert "ℹ️" in headline(view), text
+            assert "Note:" in headline(view), text
             assert "<script>" not in view.feedback.value
         assert view.attempts == 0
 
@@ -162,7 +164,7 @@ def test_order_with_a_repeated_step_asks_to_use_each_once(tmp_path):
     q = quiz.load_bank("00_start_here").get("00-smallest-to-largest")
     view = view_for(q, tmp_path)
     check(view, [0, 0, 1, 2])
-    assert "ℹ️" in headline(view) and "once" in view.feedback.value
+    assert "Note:" in headline(view) and "once" in view.feedback.value
 
 
 @pytest.mark.parametrize("bank, case", CASES, ids=[c.id for _, c in CASES])
@@ -210,9 +212,9 @@ def test_retry_clears_answer_and_feedback(tmp_path):
     view = view_for(q, tmp_path)
     assert view.retry.disabled
     check(view, [next(c.id for c in q.choices if not c.correct)])
-    assert "❌" in headline(view) and not view.retry.disabled
+    assert "✗" in headline(view) and not view.retry.disabled
     view.retry.click()
-    assert view.response() == [] and "❌" not in view.feedback.value and view.retry.disabled
+    assert view.response() == [] and "✗" not in view.feedback.value and view.retry.disabled
     check(view, correct_response(q))
     assert CORRECT in headline(view) and view.attempts == 2
 
@@ -222,7 +224,7 @@ def test_order_retry_shows_the_placeholder_again(tmp_path):
     view = view_for(q, tmp_path)
     assert all(d.label == "(choose a step)" for d in view.input)
     check(view, [1, 0, 2, 3])
-    assert "❌" in headline(view)
+    assert "✗" in headline(view)
     view.retry.click()
     assert all(d.label == "(choose a step)" for d in view.input)
     assert view.response() == [None] * 4
@@ -233,7 +235,7 @@ def test_order_retry_shows_the_placeholder_again(tmp_path):
 def test_two_widgets_do_not_share_state(tmp_path):
     first, second = quiz.show("00_start_here"), quiz.show("00_start_here")
     check(first.views[3], correct_response(first.views[3].question))
-    assert "✅" in headline(first.views[3])
+    assert "✓" in headline(first.views[3])
     assert "Choose one answer" in second.views[3].feedback.value
     assert second.views[3].input.value is None
 
@@ -289,7 +291,7 @@ def test_typed_answers_never_raise_in_the_widget(tmp_path, text, index):
     view = view_for(NUMERIC[index], tmp_path)
     check(view, text)
     value = view.feedback.value
-    assert any(symbol in headline(view) for symbol in ("✅", "❌", "ℹ️"))
+    assert any(symbol in headline(view) for symbol in ("✓", "✗", "Note:"))
     assert "Traceback" not in value and "<script" not in value.lower()
 
 

@@ -132,3 +132,29 @@ def test_long_titles_wrap_to_the_figure_width():
     fig, ax = plots.figure(title.strip())
     assert ax.get_title().count("\n") >= 1
     assert plots.overflow(fig) <= 0
+
+
+def test_every_line_colour_has_at_least_3_to_1_contrast_against_white():
+    """WCAG 1.4.11: Okabe-Ito orange, sky, purple and yellow (1.3-3.1:1) failed on white."""
+    low = {name: round(plots.contrast(value), 2) for name, value in plots.PALETTE.items()
+           if plots.contrast(value) < 3}
+    assert not low, f"line colours below 3:1 against white: {low}"
+    assert round(plots.contrast("#F0E442"), 2) == 1.32  # the check itself (Okabe-Ito yellow)
+
+
+def test_every_line_in_every_course_figure_has_at_least_3_to_1_contrast():
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+
+    faint = {}
+    for name, fig in _course_figures():
+        for ax in fig.axes:
+            for line in ax.lines:
+                if not line.get_visible() or line.get_linestyle() == "None" and \
+                        line.get_marker() in ("None", None, ""):
+                    continue
+                colour = to_hex(line.get_color())
+                if plots.contrast(colour) < 3:
+                    faint.setdefault(name, set()).add(colour)
+        plt.close(fig)
+    assert not faint, f"lines below 3:1 against white: {faint}"

@@ -30,7 +30,7 @@ def _controls(widget):
 
 
 def _feedback(widget):
-    return widget.children[-1]
+    return widget.parts.feedback
 
 
 def _value_inside(row):
@@ -89,7 +89,7 @@ def test_every_total_b12_unit_is_accepted(widget, unit):
     controls["Result:"].value = "250"
     controls["Interpret"].click()
     html = _feedback(widget).value
-    assert "❌" not in html and f"250 {unit}" in html
+    assert "✗" not in html and f"250 {unit}" in html
 
 
 @pytest.mark.parametrize("text", BAD_INPUTS)
@@ -100,7 +100,7 @@ def test_bad_input_gets_a_friendly_message_never_a_traceback(widget, text, test)
     controls["Result:"].value = text
     controls["Interpret"].click()
     html = _feedback(widget).value
-    assert "❌" in html and "Cannot interpret" in html
+    assert "✗" in html and "Cannot interpret" in html
     assert "Traceback" not in html and "<b>250</b>" not in html
 
 

@@ -17,7 +17,7 @@ def selector():
 
 def test_opens_with_an_answer_and_site_guidance(selector):
     parts = selector.parts
-    assert parts.result.value.startswith("<p>✅")
+    assert parts.result.value.startswith("<p>✓")
     assert "landmark" in parts.guidance.value
     for control in (parts.sex, parts.weight, parts.unit, parts.site):
         assert control.description, "every control needs a text label"
@@ -37,7 +37,7 @@ def test_deltoid_answer_matches_the_cdc_lookup_for_every_sex_and_band(selector, 
     parts.weight.value = weight
     value, unit = units.parse_quantity(weight)
     expected = technique.deltoid_needle_length(sex, **{f"weight_{unit}": value})
-    assert parts.result.value.startswith("<p>✅")
+    assert parts.result.value.startswith("<p>✓")
     assert html.escape(expected.length_text) in parts.result.value
     assert expected.gauge in parts.result.value and expected.source in parts.result.value
 
@@ -49,7 +49,7 @@ def test_every_site_gives_an_answer_or_a_friendly_explanation(selector):
     for site in parts.site.options:
         parts.site.value = site
         result = parts.result.value
-        assert result.startswith("<p>✅") or result.startswith("<p>ℹ️"), result
+        assert result.startswith("<p>✓") or result.startswith("<p>Note:"), result
         assert "Traceback" not in result
         row = technique.sites().set_index("site").loc[site]
         assert html.escape(row["landmark"]) in parts.guidance.value
@@ -86,7 +86,7 @@ def test_sex_changes_the_answer_where_the_table_differs(selector):
 def test_bad_weights_get_a_friendly_message_not_a_traceback(selector, bad):
     parts = selector.parts
     parts.weight.value = bad
-    assert parts.result.value.startswith("<p>ℹ️"), parts.result.value
+    assert parts.result.value.startswith("<p>Note:"), parts.result.value
     assert "kg" in parts.result.value or "weight" in parts.result.value
 
 
@@ -98,7 +98,7 @@ def test_out_of_table_lookup_is_explained(monkeypatch, selector):
     parts = selector.parts
     parts.site.value = "deltoid"
     parts.weight.value = "900 kg"
-    assert parts.result.value.startswith("<p>ℹ️") and "outside" in parts.result.value
+    assert parts.result.value.startswith("<p>Note:") and "outside" in parts.result.value
 
 
 def test_unexpected_errors_never_reach_the_student(monkeypatch, selector):
@@ -109,7 +109,7 @@ def test_unexpected_errors_never_reach_the_student(monkeypatch, selector):
     parts = selector.parts
     parts.site.value = "deltoid"
     parts.weight.value = "81 kg"
-    assert parts.result.value.startswith("❌") and "Check the weight" in parts.result.value
+    assert parts.result.value.startswith("✗") and "Check the weight" in parts.result.value
 
 
 def test_parse_weight_accepts_kg_lb_and_bare_numbers():

@@ -15,7 +15,7 @@ def simulator():
 
 def test_opens_drawn_with_the_teaching_model_caveat_visible(simulator):
     parts = simulator.parts
-    assert parts.status.value.startswith("✅")
+    assert parts.status.value.startswith("✓")
     assert "<img" in parts.figure.value and "alt=" in parts.figure.value
     texts = [child.value for child in simulator.children if hasattr(child, "value")]
     assert any("Teaching model, not a prediction" in t for t in texts)
@@ -48,7 +48,7 @@ def _every_option_changes(simulator, control, watched):
     changed = 0
     for _label, value in control.options:
         control.value = value
-        assert simulator.parts.status.value.startswith("✅"), simulator.parts.status.value
+        assert simulator.parts.status.value.startswith("✓"), simulator.parts.status.value
         changed += watched.value != before
     return changed
 
@@ -92,7 +92,7 @@ def test_model_errors_become_messages(monkeypatch, simulator):
 
     monkeypatch.setattr(stores, "simulate", refuse)
     simulator.parts.years.value = 365
-    assert simulator.parts.status.value.startswith("ℹ️")
+    assert simulator.parts.status.value.startswith("Note:")
     assert "No retention data" in simulator.parts.status.value
 
     def crash(*_args, **_kwargs):
@@ -100,7 +100,7 @@ def test_model_errors_become_messages(monkeypatch, simulator):
 
     monkeypatch.setattr(stores, "simulate", crash)
     simulator.parts.years.value = 1095
-    assert simulator.parts.status.value.startswith("❌")
+    assert simulator.parts.status.value.startswith("✗")
 
 
 def test_retention_figure_has_one_bar_per_study_and_dose():

@@ -19,7 +19,8 @@ UNITS = "units"
 CORRECT = "correct"
 INCORRECT = "incorrect"
 
-_SYMBOL = {UNANSWERED: "ℹ️", UNITS: "⚠️", CORRECT: "✅", INCORRECT: "❌"}
+#: Marks every basic font has (no emoji font needed on lab PCs), as the quizzes use.
+_SYMBOL = {UNANSWERED: "Note:", UNITS: "⚠", CORRECT: "✓", INCORRECT: "✗"}
 _HEADLINE = {UNANSWERED: "Not answered yet", UNITS: "Check your units",
              CORRECT: "Correct", INCORRECT: "Not quite"}
 

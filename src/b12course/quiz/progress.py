@@ -95,7 +95,7 @@ class QuizProgress:
         except FileNotFoundError:
             return _empty()
         except OSError as exc:
-            self.notice = (f"ℹ️ Saved quiz progress could not be read ({exc.strerror or exc}); "
+            self.notice = (f"Note: Saved quiz progress could not be read ({exc.strerror or exc}); "
                            "answers will still be checked.")
             return _empty()
         try:
@@ -105,7 +105,7 @@ class QuizProgress:
         if not _valid(data):
             self.corrupt = True
             where = html.escape(str(self.path))
-            self.notice = (f"ℹ️ The saved quiz progress file {where} is damaged and could not "
+            self.notice = (f"Note: The saved quiz progress file {where} is damaged and could not "
                            "be read. It will be kept aside (renamed to "
                            f"{html.escape(self.path.name)}.corrupt-&lt;time&gt;) and a fresh "
                            "record started when you next press Check.")
@@ -137,12 +137,12 @@ class QuizProgress:
         fresh = self._read()
         if self.corrupt:
             kept = self._set_aside()
-            self.notice = (f"ℹ️ The damaged progress file was kept as {html.escape(str(kept))} "
+            self.notice = (f"Note: The damaged progress file was kept as {html.escape(str(kept))} "
                            f"and a fresh one started at {html.escape(str(self.path))}.")
             self.corrupt = False
             fresh = _empty()
         elif pending:  # another quiz already set the damaged file aside
-            self.notice = (f"ℹ️ The damaged progress file was set aside; progress is saved to "
+            self.notice = (f"Note: The damaged progress file was set aside; progress is saved to "
                            f"{html.escape(str(self.path))} again.")
         now = _now()
         fresh.setdefault("learner", self.learner)

@@ -15,14 +15,17 @@ ATTEMPTED = ("correct", "incorrect", "partial", "wrong_unit")
 NOT_ATTEMPTED = ("unanswered", "invalid", "missing_unit")
 STATUSES = ATTEMPTED + NOT_ATTEMPTED
 
+#: A mark from basic fonts (✓ U+2713, ✗ U+2717) and words: emoji such as ✅ showed as empty
+#: boxes on lab PCs without an emoji font; the words carry the meaning (tests and screen readers
+#: use them).
 HEADLINES = {
-    "correct": "✅ Correct.",
-    "incorrect": "❌ Incorrect.",
-    "partial": "❌ Partly correct.",
-    "wrong_unit": "❌ Check your units.",
-    "missing_unit": "ℹ️ Add a unit.",
-    "invalid": "ℹ️ I could not read that answer.",
-    "unanswered": "ℹ️ Not answered yet.",
+    "correct": "✓ Correct.",
+    "incorrect": "✗ Incorrect.",
+    "partial": "✗ Partly correct.",
+    "wrong_unit": "✗ Check your units.",
+    "missing_unit": "Note: Add a unit.",
+    "invalid": "Note: I could not read that answer.",
+    "unanswered": "Note: Not answered yet.",
 }
 
 _DIMENSION_WORDS = {
@@ -60,16 +63,18 @@ class Result:
 
     @property
     def headline(self) -> str:
-        """The status in a symbol and words, e.g. '✅ Correct.'."""
+        """The status in a mark and words, e.g. '✓ Correct.'."""
         return HEADLINES[self.status]
 
 
-_STATUS_PREFIX = re.compile(r"^\s*(?:[✅❌]\ufe0f?\s*)?(?:(?:Correct|Incorrect)\.\s*)?")
+_MARKS = "✅❌✓✗"
+_STATUS_PREFIX = re.compile(rf"^\s*(?:[{_MARKS}]\ufe0f?\s*)?(?:(?:Correct|Incorrect)\.\s*)?")
 
 
 def tidy_feedback(text: str) -> str:
-    """Drop a leading '✅ Correct.' / '❌' from authored feedback: the headline already says it."""
-    return _STATUS_PREFIX.sub("", text, count=1).strip() if text.lstrip()[:1] in "✅❌" else text
+    """Drop a leading '✅ Correct.' / '❌' (or ✓ / ✗) from authored feedback: the headline already
+    says it, and an emoji would show as an empty box on a PC without an emoji font."""
+    return _STATUS_PREFIX.sub("", text, count=1).strip() if text.lstrip()[:1] in _MARKS else text
 
 
 def _esc(text) -> str:
@@ -156,12 +161,12 @@ def _grade_many(q: Question, response) -> Result:
     hits = [i for i in indices if q.choices[i].correct]
     wrong = [i for i in indices if not q.choices[i].correct]
     missed = n_correct - len(hits)
-    lines = [f"{'✅' if q.choices[i].correct else '❌'} {_esc(q.choices[i].answer)}: "
+    lines = [f"{'✓' if q.choices[i].correct else '✗'} {_esc(q.choices[i].answer)}: "
              f"{misconception_note(q.choices[i])}{tidy_feedback(q.choices[i].feedback)}"
              for i in indices]
     ids = [q.choices[i].id for i in indices]
     if missed:
-        lines.append(f"ℹ️ {missed} more option(s) also apply.")
+        lines.append(f"Note: {missed} more option(s) also apply.")
     if not wrong and not missed:
         return _result(q, "correct", f"You ticked all {n_correct} options that apply.", lines,
                        response=ids)

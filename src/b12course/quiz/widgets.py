@@ -17,11 +17,14 @@ import ipywidgets as widgets
 from b12course.quiz.model import Question, load_bank
 from b12course.quiz.progress import QuizProgress
 from b12course.quiz.scoring import Result, grade
-from b12course.show.widgets.look import Look
+from b12course.show.widgets import keys
+from b12course.show.widgets.look import NO, NOTE, OK, Look
 
 PLACEHOLDER = "(choose a step)"
-#: Let long option labels wrap instead of overlapping (ipywidgets gives each a fixed height).
+#: Let long option labels wrap instead of overlapping (ipywidgets gives each a fixed height);
+#: the title is bold text, not a heading: an <h4> after a notebook's <h2> skips a level.
 STYLE = """<style>
+.b12-quiz .b12-quiz-title { font-size: 1.15em; font-weight: bold; margin: 0.4em 0 0.2em; }
 .b12-quiz .widget-radio-box label, .b12-quiz .widget-checkbox label {
   height: auto; min-height: var(--jp-widgets-inline-height); line-height: 1.4;
   white-space: normal; overflow: visible; display: flex; align-items: baseline; gap: 0.4em;
@@ -90,9 +93,9 @@ def _saved_text(record: dict | None) -> str:
     if not record:
         return ""
     n = record["attempts"]
-    best = ("✅ answered correctly" if record["best_score"] >= 1
-            else f"❌ not yet fully correct (best {record['best_score']:.0%})")
-    return f"<small>ℹ️ Saved progress: {n} attempt{'s' if n != 1 else ''}; {best}.</small>"
+    best = (f"{OK} answered correctly" if record["best_score"] >= 1
+            else f"{NO} not yet fully correct (best {record['best_score']:.0%})")
+    return f"<small>Saved progress: {n} attempt{'s' if n != 1 else ''}; {best}.</small>"
 
 
 class QuestionView(widgets.VBox):
@@ -110,6 +113,7 @@ class QuestionView(widgets.VBox):
         self.first_score = float(record.get("first_score", 0.0)) if record else None
         prefix = f"<b>{label}</b> " if label else ""
         self.prompt = look.html_widget(f"{prefix}{question.question}")
+        self.prompt.add_class(keys.PROMPT_CLASS)  # names the radio group (keys.py)
         self.input, controls, hint = self._build_input()
         self.check = widgets.Button(description="Check", icon="check",
                                     tooltip="Check your answer and see feedback",
@@ -127,7 +131,7 @@ class QuestionView(widgets.VBox):
                 result = grade(question, self.response())
             except Exception as exc:  # noqa: BLE001 - never a traceback in a widget
                 reason = html.escape(str(exc))
-                self.feedback.value = f"ℹ️ That answer could not be checked ({reason})."
+                self.feedback.value = f"{NOTE} That answer could not be checked ({reason})."
                 return
             self.result = result
             self.feedback.value = render(result)
@@ -144,7 +148,7 @@ class QuestionView(widgets.VBox):
                 on_notice(store.notice)
             except OSError as exc:
                 reason = html.escape(exc.strerror or str(exc))
-                on_notice(f"ℹ️ Your answers are checked but progress could not be saved to "
+                on_notice(f"{NOTE} Your answers are checked but progress could not be saved to "
                           f"{html.escape(str(store.path))} ({reason}).")
             on_result(self, result)
 
@@ -158,6 +162,7 @@ class QuestionView(widgets.VBox):
         buttons = widgets.HBox([self.check, self.retry], layout=look.plain)
         super().__init__([self.prompt, *controls, buttons, self.feedback, self.saved],
                          layout=widgets.Layout(margin="0 0 1em 0"))
+        self.add_class(keys.QUESTION_CLASS)
 
     def _build_input(self):
         q, look = self.question, self.look
@@ -280,7 +285,7 @@ class Reveal(widgets.VBox):
     """Content held back (a worked plan, a lab reading) until every question above it has been
     attempted, so a case never shows its answer before the student has given theirs."""
 
-    WAITING = "ℹ️ The worked answer appears here once you have checked every question above."
+    WAITING = f"{NOTE} The worked answer appears here once you have checked every question above."
 
     def __init__(self, content, look: Look):
         self.content = content
@@ -307,7 +312,7 @@ class Reveal(widgets.VBox):
         try:
             body = self._widgets(self.content)
         except Exception as exc:  # noqa: BLE001 - never a traceback in a widget
-            body = [self.look.html_widget("ℹ️ The worked answer could not be shown "
+            body = [self.look.html_widget(f"{NOTE} The worked answer could not be shown "
                                           f"({html.escape(str(exc))}).")]
         self.children = [heading, *body]
         self.shown = True
@@ -336,11 +341,13 @@ class QuizView(widgets.VBox):
             label = f"Question {n} of {len(questions)}." if several else ""
             view_class = CaseView if q.type == "case" else QuestionView
             self.items.append(view_class(q, store, label, on_result, on_notice, look))
-        heading = look.html_widget(f"{STYLE}<h4>{html.escape(title)}</h4>")
+        heading = look.html_widget(
+            f'{STYLE}<p class="b12-quiz-title">{html.escape(title)}</p>')
         self.reveal = Reveal(reveal, look) if reveal is not None else None
         extra = [self.reveal] if self.reveal is not None else []
         super().__init__([heading, self.notice, *self.items, self.score, *extra])
         self.add_class("b12-quiz")
+        keys.finish(self, "quiz")  # restart note and key guard, last
         self.update_score()
 
     @property

@@ -48,13 +48,13 @@ def bands_figure(analyte: str = "total_b12", unit: str = "ng/L"):
     for scheme, start, end, category, _band in bars:
         colour, hatch = _LOOK.get(category, ("black", "//"))
         y = len(schemes) - 1 - schemes.index(scheme)
-        ax.barh(y, end - start, left=start, height=0.6, color=plots.PALETTE[colour],
+        ax.barh(y, end - start, left=start, height=0.6, color=plots.FILLS[colour],
                 alpha=0.75, hatch=hatch, edgecolor="black", linewidth=0.6)
     ax.set_yticks(range(len(schemes)), list(reversed(schemes)))
     ax.set_xlim(0, axis_end)
     ax.grid(True, axis="x", alpha=0.3)
     ax.grid(False, axis="y")
-    ax.legend(handles=[Patch(facecolor=plots.PALETTE[_LOOK[c][0]], hatch=_LOOK[c][1],
+    ax.legend(handles=[Patch(facecolor=plots.FILLS[_LOOK[c][0]], hatch=_LOOK[c][1],
                              edgecolor="black", alpha=0.75, label=_WORDS[c]) for c in used],
               loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=columns)
     return fig

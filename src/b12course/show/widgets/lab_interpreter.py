@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import html
 import re
+from types import SimpleNamespace
 
 import ipywidgets as widgets
 
 from b12course.clinical import labs
 from b12course.show.citations import citation_items
+from b12course.show.widgets import keys
+from b12course.show.widgets.look import CAUTION, NO, NOTE, OK
 
 # The tests this explorer reads; their labels come from clinical.labs (one home).
 TESTS = {test: labs.ANALYTES[test][:1].upper() + labs.ANALYTES[test][1:]
@@ -26,20 +29,20 @@ TEST_UNITS = {
 SHORT_NAMES = {test: labs.SHORT_NAMES[test] for test in TESTS}
 _STARTS_WITH_NUMBER = re.compile(r"^\s*[+-]?(\d|\.\d)")
 CATEGORY_WORDS = {
-    "deficient": "⚠️ <b>Deficiency confirmed or likely</b> by this scheme",
-    "indeterminate": "ℹ️ <b>Indeterminate</b> (grey zone) by this scheme",
-    "unlikely": "✅ <b>Deficiency unlikely</b> by this scheme",
-    "normal": "ℹ️ <b>Inside the range this scheme calls normal</b>",
-    "raised": "ℹ️ <b>Above the range this scheme calls normal</b>",
-    "unclassified": "➖ <b>No band</b>: this scheme names no band for this value, so the course "
+    "deficient": f"{CAUTION} <b>Deficiency confirmed or likely</b> by this scheme",
+    "indeterminate": "<b>Indeterminate</b> (grey zone) by this scheme",
+    "unlikely": f"{OK} <b>Deficiency unlikely</b> by this scheme",
+    "normal": "<b>Inside the range this scheme calls normal</b>",
+    "raised": "<b>Above the range this scheme calls normal</b>",
+    "unclassified": "<b>No band</b>: this scheme names no band for this value, so the course "
                     "gives no interpretation",
-    "not stated": "➖ <b>No interpretation given</b>: the source names this band (or only a "
+    "not stated": "<b>No interpretation given</b>: the source names this band (or only a "
                   "cut-off) but does not say what a result here means, so the course does not "
                   "guess",
 }
 HISTORICAL_WORDS = (
-    "🕰️ <b>Historical scheme</b>: its source has been superseded. It is shown only to compare "
-    "with current bands; do not use it to read a new result."
+    f"{CAUTION} <b>Historical scheme</b>: its source has been superseded. It is shown only to "
+    "compare with current bands; do not use it to read a new result."
 )
 # Digest §2.8: high-titre intrinsic factor antibodies can make some total-B12 assays read falsely
 # normal or even high, so a reassuring or high number never rules deficiency out on its own.
@@ -149,10 +152,10 @@ def interpret_html(test: str, text: str, unit: str, scheme: str) -> str:
         interpret = labs.interpret_total_b12 if test == "total_b12" else labs.interpret_active_b12
         result = interpret(value, unit=used_unit, scheme=scheme)
     except ValueError as exc:
-        return _message("❌", f"<b>Cannot interpret that yet.</b> {exc}")
+        return _message(NO, f"<b>Cannot interpret that yet.</b> {exc}")
     except Exception:  # noqa: BLE001 - a student must never see a traceback
-        return _message("❌", "<b>Something went wrong reading that result.</b> Check the "
-                              "number and the unit, then try again.")
+        return _message(NO, "<b>Something went wrong reading that result.</b> Check the "
+                            "number and the unit, then try again.")
     cautious = test == "total_b12" and (result.category in REASSURING
                                         or _top_band_without_reading(test, scheme, result))
     keys = references.split_keys(result.source)
@@ -161,13 +164,13 @@ def interpret_html(test: str, text: str, unit: str, scheme: str) -> str:
     parts = [
         _message("", f"{_esc(TESTS[test])}: <b>{value:g} {_esc(used_unit)}</b>, read with the "
                      f"<b>{_esc(scheme)}</b> scheme."),
-        _message("ℹ️", note) if note else "",
+        _message(NOTE, note) if note else "",
         _message("", HISTORICAL_WORDS) if labs.is_historical(scheme) else "",
         _message("", CATEGORY_WORDS.get(result.category, _esc(result.category)) + "."),
         _message("", f"<b>The scheme's band:</b> {_esc(result.band)}"),
         _message("", f"<b>Why:</b> {_esc(result.explanation)}"),
         # a band the scheme gives no reading for is not called "normal or high"
-        _message("ℹ️", _esc(ANTIBODY_CAUTION.format(
+        _message(CAUTION, _esc(ANTIBODY_CAUTION.format(
             subject="A result at or above this cut-off" if result.category == "not stated"
             else "A normal or high total B12"))) if cautious else "",
         _message("", f"<b>Source:</b><br><small>{titles}</small>"),
@@ -188,7 +191,7 @@ def lab_interpreter() -> widgets.VBox:
     scheme = widgets.Dropdown(options=schemes("total_b12"), description="Scheme:", style=style)
     button = widgets.Button(description="Interpret", tooltip="Interpret this result",
                             icon="check")
-    feedback = widgets.HTML(value=_message("ℹ️", "Type a result, choose its unit and a scheme, "
+    feedback = widgets.HTML(value=_message(NOTE, "Type a result, choose its unit and a scheme, "
                                                  "then press <b>Interpret</b>."))
 
     def refresh(_change=None) -> None:
@@ -200,7 +203,7 @@ def lab_interpreter() -> widgets.VBox:
             unit.value = TEST_UNITS[test.value][0]
             scheme.options = schemes(test.value)
         except Exception:  # noqa: BLE001 - keep the widget alive whatever happens
-            feedback.value = _message("❌", "Could not load the schemes for that test.")
+            feedback.value = _message(NO, "Could not load the schemes for that test.")
             return
         if value.value.strip():
             refresh()
@@ -215,4 +218,7 @@ def lab_interpreter() -> widgets.VBox:
     value.observe(on_setting, names="value")
     button.on_click(refresh)
     controls = widgets.VBox([test, widgets.HBox([value, unit]), scheme, button])
-    return widgets.VBox([controls, feedback])
+    box = keys.finish(widgets.VBox([controls, feedback]), "explorer")
+    box.parts = SimpleNamespace(test=test, value=value, unit=unit, scheme=scheme, button=button,
+                                feedback=feedback)
+    return box

@@ -8,6 +8,7 @@ after creation; any layout that does change (a case part hidden and shown) stays
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 
 import ipywidgets as widgets
@@ -17,6 +18,22 @@ from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 #: Descriptions as wide as their text, so long labels are not cut off.
 LABEL_WIDTH = {"description_width": "initial"}
+
+#: Status marks from basic fonts (DejaVu Sans on Linux, Segoe UI Symbol on Windows). Emoji such
+#: as ✅ ❌ ⚠️ ℹ️ need an emoji font that many Linux lab PCs lack: there they showed as empty boxes.
+#: The words after a mark carry the meaning (tests and screen readers rely on them).
+OK = "✓"  # U+2713 CHECK MARK
+NO = "✗"  # U+2717 BALLOT X
+CAUTION = "⚠"  # U+26A0 WARNING SIGN without U+FE0F: drawn from a text font, not an emoji font
+NOTE = "Note:"
+#: Characters drawn only from an emoji font: those Unicode shows as emoji by default (U+2705 ✅,
+#: U+274C ❌, ...) and any character followed by U+FE0F (ℹ️, ⚠️). Tests check that no course output
+#: contains one.
+EMOJI = re.compile(
+    "[\U0001F000-\U0001FAFF\uFE0F\u231A\u231B\u23E9-\u23EC\u23F0\u23F3\u25FD\u25FE"
+    "\u2614\u2615\u2648-\u2653\u267F\u2693\u26A1\u26AA\u26AB\u26BD\u26BE\u26C4\u26C5"
+    "\u26CE\u26D4\u26EA\u26F2\u26F3\u26F5\u26FA\u26FD\u2705\u270A\u270B\u2728\u274C"
+    "\u274E\u2753-\u2755\u2757\u2795-\u2797\u27B0\u27BF\u2B1B\u2B1C\u2B50\u2B55]")
 
 
 class Look:

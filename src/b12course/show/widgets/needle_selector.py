@@ -12,7 +12,8 @@ from types import SimpleNamespace
 
 import ipywidgets as widgets
 
-from b12course.show.widgets.look import Look
+from b12course.show.widgets import keys
+from b12course.show.widgets.look import NO, NOTE, OK, Look
 from b12course.sources import units
 
 SEXES = (("Female", "female"), ("Male", "male"))
@@ -64,7 +65,8 @@ def site_html(site: str) -> str:
     frame = technique.sites()
     rows = frame[frame["site"].astype(str) == site]
     if rows.empty:
-        return f"<p>ℹ️ No guidance for the site {html.escape(str(site))} in the course table.</p>"
+        return (f"<p>{NOTE} No guidance for the site {html.escape(str(site))} in the course "
+                "table.</p>")
     row = rows.iloc[0]
     items = "".join(
         f"<li><b>{html.escape(str(col).replace('_', ' '))}:</b> {html.escape(str(row[col]))}</li>"
@@ -94,15 +96,15 @@ def other_guides_html() -> str:
 
 
 def needle_html(sex: str, weight_text: str, weight_unit: str, site: str) -> str:
-    """The selector's answer as HTML; bad input becomes an ℹ️ message, never an exception."""
+    """The selector's answer as HTML; bad input becomes a "Note:" message, never an exception."""
     try:
         weight, unit = parse_weight(weight_text, weight_unit)
         advice = advice_for(site, sex, weight, unit)
     except ValueError as exc:
-        return f"<p>ℹ️ {html.escape(str(exc))}</p>"
+        return f"<p>{NOTE} {html.escape(str(exc))}</p>"
     other = "lb" if unit == "kg" else "kg"
     lines = [
-        f"<p>✅ <b>{html.escape(site)}</b>, {html.escape(sex)}, {weight:g} {unit} "
+        f"<p>{OK} <b>{html.escape(site)}</b>, {html.escape(sex)}, {weight:g} {unit} "
         f"({units.convert(weight, unit, other):.1f} {other}):</p><ul>",
         f"<li><b>Needle length:</b> {html.escape(advice.length_text)}</li>",
     ]
@@ -131,7 +133,7 @@ def needle_selector() -> widgets.VBox:
         others = other_guides_html()
     except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
         names, others = [], ""
-        problem = f"❌ The site table could not be read ({html.escape(type(exc).__name__)})."
+        problem = f"{NO} The site table could not be read ({html.escape(type(exc).__name__)})."
     site = widgets.Dropdown(options=names, value=names[0] if names else None,
                             description="Site:", **wide)
     result, guidance = look.html_widget(problem), look.html_widget()
@@ -143,21 +145,21 @@ def needle_selector() -> widgets.VBox:
             result.value = needle_html(sex.value, weight.value, unit.value, site.value)
             guidance.value = site_html(site.value)
         except Exception as exc:  # noqa: BLE001 - a student must never see a traceback
-            result.value = ("❌ Sorry, that could not be worked out "
+            result.value = (f"{NO} Sorry, that could not be worked out "
                             f"({html.escape(type(exc).__name__)}). Check the weight and site.")
             guidance.value = ""
 
     for control in (sex, weight, unit, site):
         control.observe(update, names="value")
     update()
-    box = widgets.VBox([
+    box = keys.finish(widgets.VBox([
         look.html_widget("<b>Needle and site selector</b> (education only; follow local "
                          "policy and your training)"),
         look.box([sex, weight, unit, site], vertical=False), result,
         look.html_widget("<b>Site guidance</b>"), guidance,
         look.html_widget("<b>Other guidance in the course's sources</b>"),
         look.html_widget(others),
-    ])
+    ]), "explorer")
     box.parts = SimpleNamespace(sex=sex, weight=weight, unit=unit, site=site, result=result,
                                 guidance=guidance)
     return box

@@ -22,7 +22,8 @@ from b12course.show.dose_timeline import (
     timeline_alt,
     timeline_figure,
 )
-from b12course.show.widgets.look import Look
+from b12course.show.widgets import keys
+from b12course.show.widgets.look import NO, NOTE, OK, Look
 
 
 def cause_label(cause: str) -> str:
@@ -36,7 +37,7 @@ def schedule_html(schedule, max_rows: int = 60) -> str:
     """The dated schedule as an HTML table (dose in micrograms and mg), scrollable."""
     frame = _as_frame(schedule)
     if frame.empty:
-        return "<p>ℹ️ No doses fall in this period.</p>"
+        return f"<p>{NOTE} No doses fall in this period.</p>"
     start = frame["date"].iloc[0]
     shown = frame.head(max_rows)
     rows = "".join(
@@ -49,9 +50,11 @@ def schedule_html(schedule, max_rows: int = 60) -> str:
     )
     more = ""
     if len(frame) > max_rows:
-        more = f"<p>ℹ️ Showing the first {max_rows} of {len(frame)} doses.</p>"
+        more = f"<p>{NOTE} Showing the first {max_rows} of {len(frame)} doses.</p>"
     return (
-        '<div style="max-height:260px;overflow:auto"><table>'
+        # a scrolling box must be reachable by keyboard (tabindex) and say what it holds
+        '<div style="max-height:260px;overflow:auto" tabindex="0" role="region" '
+        'aria-label="Dated doses (scrolls)"><table>'
         "<thead><tr><th>date</th><th>day</th><th>dose</th><th>product</th><th>route</th>"
         f"<th>phase</th></tr></thead><tbody>{rows}</tbody></table></div>{more}"
     )
@@ -100,14 +103,14 @@ def regimen_html(regimen) -> str:
     if regimen.review:
         lines.append(_li("Review", regimen.review))
     if not lines:
-        lines.append("<li>ℹ️ The course's sources give no injection schedule here.</li>")
+        lines.append(f"<li>{NOTE} The course's sources give no injection schedule here.</li>")
     parts = [f"<ul>{''.join(lines)}</ul>"]
     if regimen.uncertainty:
-        parts.append("<p>ℹ️ <b>Where the sources differ or are silent:</b> "
+        parts.append(f"<p>{NOTE} <b>Where the sources differ or are silent:</b> "
                      f"{html.escape(regimen.uncertainty)}</p>")
     hints = _control_hints(regimen)
     if hints:
-        parts.append(f"<p>ℹ️ <b>How the explorer draws this:</b> {html.escape(hints)}</p>")
+        parts.append(f"<p>{NOTE} <b>How the explorer draws this:</b> {html.escape(hints)}</p>")
     others = [p.attributed() for p in regimen.alternatives]
     others += [f"{p.notes} ({who(p.guideline)}) [{p.source}]" for p in regimen.statements
                if p not in regimen.actions]
@@ -173,26 +176,26 @@ def regimen_explorer(start: dt.date = DEFAULT_START, days: int = DEFAULT_DAYS) -
                 alt=timeline_alt(schedule))
             table.value = schedule_html(schedule)
             details.value = regimen_html(regimen)
-            status.value = f"✅ Showing: {html.escape(label)}."
+            status.value = f"{OK} Showing: {html.escape(label)}."
         except ValueError as exc:
             figure.value = table.value = details.value = ""
-            status.value = f"ℹ️ {html.escape(str(exc))}"
+            status.value = f"{NOTE} {html.escape(str(exc))}"
         except Exception as exc:  # noqa: BLE001 - a student must never see a traceback
             figure.value = table.value = details.value = ""
-            status.value = ("❌ Sorry, this combination could not be drawn "
+            status.value = (f"{NO} Sorry, this combination could not be drawn "
                             f"({html.escape(type(exc).__name__)}). Try another choice.")
 
     for control in (cause, neurological, region, ranges, open_phase):
         control.observe(redraw, names="value")
     redraw()
-    box = widgets.VBox([
+    box = keys.finish(widgets.VBox([
         look.html_widget("<b>Regimen explorer</b> (education only: never use it to dose a "
                          "patient)"),
         look.box([cause, neurological, region], vertical=False),
         look.box([ranges, open_phase], vertical=False),
         status, figure, details,
         look.html_widget("<b>Dated doses</b> (start date chosen only for illustration)"), table,
-    ])
+    ]), "explorer")
     box.parts = SimpleNamespace(cause=cause, neurological=neurological, region=region,
                                 ranges=ranges, open_phase=open_phase, status=status,
                                 figure=figure, table=table, details=details)

@@ -17,11 +17,12 @@ import ipywidgets as widgets
 from b12course.clinical import stores
 from b12course.show import plots
 from b12course.show.store_figures import comparison_alt, comparison_figure
-from b12course.show.widgets.look import Look
+from b12course.show.widgets import keys
+from b12course.show.widgets.look import NO, NOTE, OK, Look
 from b12course.sources.references import join_keys
 
 CAVEAT = (
-    "ℹ️ <b>Teaching model, not a prediction.</b> It assumes the store loses a fixed share of "
+    f"{NOTE} <b>Teaching model, not a prediction.</b> It assumes the store loses a fixed share of "
     "itself every day and keeps a fixed share of each injection, both taken from the cited "
     "tables. Real people differ in store size, absorption and loss; the model ignores food "
     "intake and the fact that a fuller store keeps less of a dose. Each product, dose and "
@@ -80,7 +81,7 @@ def store_simulator() -> widgets.VBox:
         problem = ""
     except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
         product_choices = interval_choices = start_choices = []
-        problem = f"❌ The simulator's tables could not be read ({type(exc).__name__})."
+        problem = f"{NO} The simulator's tables could not be read ({type(exc).__name__})."
 
     def pick(options, index):
         return options[min(index, len(options) - 1)][1] if options else None
@@ -121,26 +122,26 @@ def store_simulator() -> widgets.VBox:
                              "parameters from body_stores.csv and retention.csv).",
                 alt=comparison_alt(results))
             table.value = summary_html(results)
-            status.value = "✅ Redrawn for your choices."
+            status.value = f"{OK} Redrawn for your choices."
         except ValueError as exc:
             figure.value = table.value = ""
-            status.value = f"ℹ️ {html.escape(str(exc))}"
+            status.value = f"{NOTE} {html.escape(str(exc))}"
         except Exception as exc:  # noqa: BLE001 - a student must never see a traceback
             figure.value = table.value = ""
-            status.value = ("❌ Sorry, this combination could not be simulated "
+            status.value = (f"{NO} Sorry, this combination could not be simulated "
                             f"({html.escape(type(exc).__name__)}). Try another choice.")
 
     for control in (product_a, interval_a, product_b, interval_b, start_store, loss, years):
         control.observe(redraw, names="value")
     redraw()
-    box = widgets.VBox([
+    box = keys.finish(widgets.VBox([
         look.html_widget("<b>Body-store simulator</b> (education only)"),
         look.html_widget(CAVEAT),
         look.box([look.box([product_a, interval_a]), look.box([product_b, interval_b])],
                  vertical=False),
         look.box([start_store, loss, years], vertical=False),
         status, figure, table,
-    ])
+    ]), "explorer")
     box.parts = SimpleNamespace(product_a=product_a, interval_a=interval_a, product_b=product_b,
                                 interval_b=interval_b, start_store=start_store, loss=loss,
                                 years=years, status=status, figure=figure, table=table)

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import html
 from functools import lru_cache
+from types import SimpleNamespace
 
 import ipywidgets as widgets
 
 from b12course.clinical import trajectories
 from b12course.show import plots
+from b12course.show.widgets import keys
+from b12course.show.widgets.look import CAUTION
 
 _PATTERN_WORDS = {
     "expected": "an expected response",
@@ -26,7 +29,7 @@ def _patient_label(pid: str, frame) -> str:
 
 def _shade(ax, measure: str, first_value: float, p: trajectories.TimelineParameters) -> str:
     """Shade the cited expected window for one measure; return its description with sources."""
-    grey = plots.PALETTE["sky"]
+    grey = plots.FILLS["sky"]  # a light shade behind the line (the line is dark)
     if measure == "reticulocytes":
         w, pk = p.retic_onset_day, p.retic_peak_day
         ax.axvspan(w.low, w.high, color=grey, alpha=0.2,
@@ -104,19 +107,23 @@ def trajectory_explorer() -> widgets.VBox:
         options=[(label, key) for key, (label, _) in trajectories.MEASURES.items()],
         value="hb", description="Measure:", style={"description_width": "initial"},
         layout=widgets.Layout(width="auto"))
-    image = widgets.Image(format="png", layout=widgets.Layout(max_width="720px"))
+    # HTML with an <img alt=...>, not an ipywidgets.Image: a screen reader gets no alt from that
+    image = widgets.HTML(layout=widgets.Layout(max_width="720px"))
     caption = widgets.HTML()
 
     def redraw(_change=None) -> None:
         try:
             png, text, alt = _view(patient.value, measure.value)
-            image.value = png
+            image.value = plots.png_html(png, alt)
             caption.value = (f"<i>{html.escape(text)}</i><br><small>Image description: "
                              f"{html.escape(alt)}</small>")
         except Exception as error:  # a student never sees a traceback
-            caption.value = f"⚠️ Could not draw this view: {html.escape(str(error))}"
+            caption.value = f"{CAUTION} Could not draw this view: {html.escape(str(error))}"
 
     patient.observe(redraw, names="value")
     measure.observe(redraw, names="value")
     redraw()
-    return widgets.VBox([widgets.HBox([patient, measure]), image, caption])
+    box = keys.finish(widgets.VBox([widgets.HBox([patient, measure]), image, caption]),
+                      "explorer")
+    box.parts = SimpleNamespace(patient=patient, measure=measure, image=image, caption=caption)
+    return box
