@@ -21,11 +21,12 @@ TARGET_MS = 50.0
 
 def _responses(q):
     """A right and a wrong response for a question, plus a bad one for typed answers."""
-    if q.type == "multiple_choice":
-        right = next(i for i, c in enumerate(q.choices) if c.correct)
-        return [right, (right + 1) % len(q.choices)]
+    if q.type == "multiple_choice":  # options are answered by their stable id, never position
+        right = next(c.id for c in q.choices if c.correct)
+        wrong = next(c.id for c in q.choices if not c.correct)
+        return [right, wrong]
     if q.type == "many_choice":
-        return [[i for i, c in enumerate(q.choices) if c.correct], [0]]
+        return [[c.id for c in q.choices if c.correct], [q.choices[0].id]]
     if q.type == "order":
         n = len(q.steps)
         return [list(range(n)), list(reversed(range(n)))]
