@@ -9,9 +9,11 @@ from __future__ import annotations
 import copy
 import importlib.util
 import json
+import re
 import socket
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
 import nbformat
@@ -110,6 +112,155 @@ def test_fresh_with_an_unknown_name_changes_nothing_and_says_the_choices(course,
     with pytest.raises(ValueError, match="choose one of: 00, 01"):
         launch.prepare_work_copy(work, course, fresh=["09"])
     assert not work.exists()
+
+
+# --- exercise notebooks: my-work/exercises/, the same rules -----------------------------------
+
+@pytest.fixture
+def exercises(course) -> Path:
+    """The course's exercises/, next to its notebooks (as in the clone): one and a template."""
+    folder = course.parent / "exercises"
+    folder.mkdir()
+    for name in ("01_second_exercises", "_template"):
+        _notebook(folder / f"{name}.ipynb", f"# {name}")
+    return folder
+
+
+EXERCISE = "01_second_exercises.ipynb"
+
+
+def test_exercises_are_copied_to_an_exercises_folder_of_the_working_copy(course, exercises,
+                                                                         tmp_path):
+    work = tmp_path / "work"
+    report = launch.prepare_work_copy(work, course)
+    assert report.copied == ["00_start_here.ipynb", "01_second.ipynb"]  # the teaching notebooks
+    assert report.exercises.copied == [EXERCISE]
+    assert sorted(p.name for p in (work / "exercises").iterdir()) == [EXERCISE]
+    assert _read(work / "exercises" / EXERCISE) == _read(exercises / EXERCISE)
+    assert "Copied 1 exercise notebook (in exercises/) from the course: 01." in \
+        "\n".join(report.lines())
+    (work / "exercises" / EXERCISE).unlink()  # a deleted copy comes back
+    assert launch.prepare_work_copy(work, course).exercises.copied == [EXERCISE]
+
+
+def test_a_course_without_exercises_makes_no_exercises_folder(course, tmp_path):
+    report = launch.prepare_work_copy(tmp_path / "work", course)
+    assert report.exercises is None and not (tmp_path / "work" / "exercises").exists()
+
+
+def test_never_overwrites_an_exercise_the_student_changed(course, exercises, tmp_path):
+    work = tmp_path / "work"
+    launch.prepare_work_copy(work, course)
+    _notebook(work / "exercises" / EXERCISE, "answer = 42")  # the student's answers
+    _notebook(exercises / EXERCISE, "# the course, corrected")
+    report = launch.prepare_work_copy(work, course)
+    assert "answer = 42" in _read(work / "exercises" / EXERCISE), "the student's copy was lost"
+    assert report.exercises.kept == report.exercises.newer_in_course == [EXERCISE]
+    assert report.newer_in_course == []
+    hint = "\n".join(report.lines("python3 dev.py start"))
+    assert "newer version of exercise notebook 01" in hint
+    assert "python3 dev.py start --fresh 01_second_exercises (your copy is moved" in hint
+
+
+def test_an_exercise_never_changed_follows_the_course(course, exercises, tmp_path):
+    work = tmp_path / "work"
+    launch.prepare_work_copy(work, course)
+    _notebook(exercises / EXERCISE, "# the course, corrected")
+    report = launch.prepare_work_copy(work, course)
+    assert report.exercises.updated == [EXERCISE] and report.updated == []
+    assert "corrected" in _read(work / "exercises" / EXERCISE)
+
+
+def test_fresh_by_exercise_name_moves_only_that_copy_aside(course, exercises, tmp_path):
+    work = tmp_path / "work"
+    launch.prepare_work_copy(work, course)
+    _notebook(work / "exercises" / EXERCISE, "answer = 42")
+    _notebook(work / "01_second.ipynb", "# my notes")
+
+    report = launch.prepare_work_copy(work, course, fresh=["01_second_exercises"])
+    assert _read(work / "exercises" / EXERCISE) == _read(exercises / EXERCISE)
+    [(name, moved)] = report.exercises.reset
+    assert name == EXERCISE and moved.parent == work / launch.REPLACED_FOLDER / "exercises"
+    assert "answer = 42" in _read(moved), "--fresh must keep the student's old copy"
+    assert report.reset == [] and "my notes" in _read(work / "01_second.ipynb")
+
+    report = launch.prepare_work_copy(work, course, fresh=["01"])  # 01 is the teaching notebook
+    assert [n for n, _ in report.reset] == ["01_second.ipynb"] and report.exercises.reset == []
+
+    report = launch.prepare_work_copy(work, course, fresh=["all"])
+    assert [n for n, _ in report.exercises.reset] == [EXERCISE]
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("03", "03_regimens_by_cause.ipynb"),
+    ("03_regimens_by_cause", "03_regimens_by_cause.ipynb"),
+    ("03_regimens_by_cause_exercises", "exercises/03_regimens_by_cause_exercises.ipynb"),
+    ("03_regimens_by_cause_exercises.ipynb", "exercises/03_regimens_by_cause_exercises.ipynb"),
+    ("exercises/03_regimens_by_cause_exercises", "exercises/03_regimens_by_cause_exercises.ipynb"),
+    ("exercises\\03_regimens_by_cause_exercises.ipynb",
+     "exercises/03_regimens_by_cause_exercises.ipynb"),
+])
+def test_fresh_names_stay_unambiguous_with_exercises(name, expected):
+    available = ["00_start_here.ipynb", "03_regimens_by_cause.ipynb",
+                 "exercises/03_regimens_by_cause_exercises.ipynb"]
+    assert launch.resolve_name(name, available) == expected
+
+
+def test_an_unknown_name_lists_the_numbers_and_how_to_name_an_exercise():
+    available = ["00_start_here.ipynb", "exercises/03_x_exercises.ipynb"]
+    with pytest.raises(ValueError, match=r"choose one of: 00 \(.*such as 03_x_exercises\)"):
+        launch.resolve_name("03", available)
+
+
+_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|(?:href|src)\s*=\s*[\"']([^\"']+)")
+
+
+def _relative_links(notebook: Path) -> list[str]:
+    """Links in a notebook's markdown to other files (not web addresses, not #anchors)."""
+    links = []
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type == "markdown":
+            for match in _LINK.finditer(cell.source):
+                target = urllib.parse.unquote(
+                    (match.group(1) or match.group(2)).split("#", 1)[0].split("?", 1)[0])
+                if target and ":" not in target and not target.startswith("/"):
+                    links.append(target)
+    return links
+
+
+def _broken_links(work: Path) -> list[str]:
+    broken = []
+    for notebook in sorted(work.rglob("*.ipynb")):
+        for target in _relative_links(notebook):
+            resolved = (notebook.parent / target).resolve()
+            if not resolved.exists() or work.resolve() not in resolved.parents:  # Voilà's root
+                broken.append(f"{notebook.relative_to(work)} -> {target}")
+    return broken
+
+
+def test_links_from_teaching_notebooks_to_exercises_work_in_the_working_copy(course, exercises,
+                                                                             tmp_path):
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        f"[Exercises](exercises/{EXERCISE}), [next](01_second.ipynb#top), "
+        "[web](https://example.org)")])
+    nbformat.write(notebook, course / "00_start_here.ipynb")
+    work = tmp_path / "work"
+    launch.prepare_work_copy(work, course)
+    assert _relative_links(work / "00_start_here.ipynb") == [f"exercises/{EXERCISE}",
+                                                             "01_second.ipynb"]
+    assert _broken_links(work) == []
+    (work / "exercises" / EXERCISE).unlink()
+    assert _broken_links(work) == [f"00_start_here.ipynb -> exercises/{EXERCISE}"]
+
+
+def test_the_real_course_links_stay_inside_the_working_copy(tmp_path):
+    """Every link between the course's notebooks and exercises works in my-work/ (Voilà's root)."""
+    work = tmp_path / "work"
+    report = launch.prepare_work_copy(work)
+    exercise_names = [p.name for p in launch.course_notebooks(REPO_ROOT / "exercises")]
+    assert report.exercises.copied == exercise_names
+    assert sorted(p.name for p in (work / "exercises").glob("*.ipynb")) == exercise_names
+    assert _broken_links(work) == []
 
 
 def test_the_working_copy_is_in_the_clone_and_git_ignored(monkeypatch, tmp_path):

@@ -283,7 +283,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="where your copies of the notebooks live (default: my-work/ in the "
                         "course folder, or $B12COURSE_WORK)")
     p.add_argument("--fresh", action="append", metavar="NOTEBOOK",
-                   help="replace your copy of one notebook (03, 03_regimens_by_cause or 'all') "
+                   help="replace your copy of one notebook (03, 03_regimens_by_cause, "
+                        "03_regimens_by_cause_exercises or 'all') "
                         "with the course's current version; your copy is moved to "
                         "replaced/ in your work folder, never deleted (repeat for more)")
     p.add_argument("server_options", nargs="*", metavar="-- OPTION",

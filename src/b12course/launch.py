@@ -11,11 +11,13 @@ Two modes, one working copy:
   explorer was, instead of "Error displaying widget: model not found".
 
 The **working copy** is ``<clone>/my-work/`` (git-ignored; ``--work-dir`` or ``$B12COURSE_WORK``
-to put it elsewhere): course notebooks are copied there when missing, and a copy the student
-changed is never overwritten (one still identical to the course version first copied follows the
-course when it changes); JupyterLab's autosave never touches the clone's ``notebooks/``.
-``--fresh NAME`` moves one copy to ``my-work/replaced/`` (nothing is deleted) and copies the
-course's current version in its place.
+to put it elsewhere): the course's ``notebooks/`` are copied to its top level and the exercise
+notebooks (``exercises/``) to ``my-work/exercises/`` when missing, so "in ``exercises/``" from the
+start notebook (and a link ``exercises/NN_..._exercises.ipynb``) still points at the student's
+copies. A copy the student changed is never overwritten (one still identical to the course version
+first copied follows the course when it changes); JupyterLab's autosave never touches the clone's
+``notebooks/`` or ``exercises/``. ``--fresh NAME`` moves one copy to ``my-work/replaced/`` (nothing
+is deleted) and copies the course's current version in its place.
 
 Both servers listen on 127.0.0.1 only, with a random token, and the launcher turns off what would
 reach the network (JupyterLab's news feed, update check and PyPI extension manager; Voilà's page
@@ -49,8 +51,9 @@ WORK_VARIABLE = "B12COURSE_WORK"
 COMMAND_VARIABLE = "B12COURSE_START_COMMAND"  # how the student started us (dev.py sets it)
 START_NOTEBOOK = "00_start_here.ipynb"
 STATE_FOLDER = ".b12course"  # inside the working copy; hidden from Voilà and JupyterLab
-MANIFEST = "copies.json"  # {notebook: sha256 of the course version copied}
+MANIFEST = "copies.json"  # {notebook, or exercises/notebook: sha256 of the version copied}
 REPLACED_FOLDER = "replaced"
+EXERCISE_FOLDER = "exercises"  # the course's exercise notebooks; the same name in the working copy
 HOST = "127.0.0.1"
 VOILA_PORT = 8866
 LAB_PORT = 8888
@@ -104,21 +107,37 @@ def _sha256(path: Path) -> str:
 
 
 def resolve_name(name: str, available: Iterable[str]) -> str:
-    """A notebook's file name from ``03``, ``03_regimens_by_cause`` or the full file name."""
+    """A notebook's name in ``available`` from ``03``, ``03_regimens_by_cause`` or the file name.
+
+    ``available`` may hold exercise notebooks as ``exercises/<file name>``: those are found by their
+    full name only (``03_regimens_by_cause_exercises``, with or without ``exercises/`` and
+    ``.ipynb``), so ``03`` stays the teaching notebook 03.
+    """
     available = sorted(available)
-    wanted = name.strip().removesuffix(".ipynb")
-    matches = [a for a in available if a.removesuffix(".ipynb") == wanted
-               or a.split("_", 1)[0] == wanted]
+    wanted = name.strip().replace("\\", "/").removesuffix(".ipynb")
+    matches = [a for a in available if a.removesuffix(".ipynb") == wanted]  # the whole path
+    if not matches:
+        matches = [a for a in available
+                   if a.rsplit("/", 1)[-1].removesuffix(".ipynb") == wanted
+                   or ("/" not in a and a.split("_", 1)[0] == wanted)]
     if len(matches) != 1:
+        teaching = [a for a in available if "/" not in a]
+        exercises = [a.rsplit("/", 1)[-1].removesuffix(".ipynb") for a in available if "/" in a]
         raise ValueError(f"no course notebook called {name!r}; choose one of: "
-                         + ", ".join(a.split("_", 1)[0] for a in available)
-                         + " (or a full name such as " + available[0] + ")")
+                         + ", ".join(a.split("_", 1)[0] for a in teaching)
+                         + " (or a full name such as " + (teaching or available)[0]
+                         + (f"; exercise notebooks by full name, such as {exercises[0]}"
+                            if exercises else "") + ")")
     return matches[0]
 
 
 @dataclass
 class WorkCopy:
-    """What :func:`prepare_work_copy` did, for the launcher to say in plain words."""
+    """What :func:`prepare_work_copy` did, for the launcher to say in plain words.
+
+    The lists hold file names in ``folder``: the teaching notebooks; what happened to the exercise
+    notebooks (in ``folder/exercises/``) is in ``exercises``, a report of the same kind.
+    """
 
     folder: Path
     copied: list[str] = field(default_factory=list)
@@ -126,26 +145,38 @@ class WorkCopy:
     updated: list[str] = field(default_factory=list)  # unchanged copies of a changed notebook
     reset: list[tuple[str, Path | None]] = field(default_factory=list)  # (name, old copy moved to)
     newer_in_course: list[str] = field(default_factory=list)
+    exercises: WorkCopy | None = None  # None: the course has no exercise notebooks
+    noun: str = "notebook"
 
     def lines(self, command: str = "b12course start") -> list[str]:
         lines = [f"Your notebooks: {self.folder}",
                  "  (your own copies: what you change there is kept; the course files are "
                  "never changed)"]
+        lines += self._changes(command)
+        if self.exercises is not None:
+            lines += self.exercises._changes(command)
+        return lines
+
+    def _changes(self, command: str) -> list[str]:
+        lines, noun = [], self.noun
+        where = f" (in {EXERCISE_FOLDER}/)" if noun != "notebook" else ""
         for name, moved in self.reset:
-            where = f"your old copy is in {moved}" if moved else "there was no copy yet"
-            lines.append(f"  Fresh copy of {name} ({where}).")
+            old = f"your old copy is in {moved}" if moved else "there was no copy yet"
+            lines.append(f"  Fresh copy of {name} ({old}).")
         if self.copied:
-            lines.append(f"  Copied {_count(self.copied, 'notebook')} from the course: "
+            lines.append(f"  Copied {_count(self.copied, noun)}{where} from the course: "
                          + _numbers(self.copied) + ".")
         if self.updated:
-            lines.append(f"  Updated {_count(self.updated, 'notebook')} you had not changed to "
-                         "the course's new version: " + _numbers(self.updated) + ".")
+            lines.append(f"  Updated {_count(self.updated, noun)}{where} you had not changed "
+                         "to the course's new version: " + _numbers(self.updated) + ".")
         if self.kept:
-            lines.append(f"  Kept {_count(self.kept, 'notebook')} as you left "
+            lines.append(f"  Kept {_count(self.kept, noun)}{where} as you left "
                          f"{'them' if len(self.kept) > 1 else 'it'}.")
         if self.newer_in_course:
-            first = self.newer_in_course[0].split("_", 1)[0]
-            lines.append("  The course has a newer version of notebook "
+            first = self.newer_in_course[0]
+            first = (first.split("_", 1)[0] if noun == "notebook"
+                     else first.removesuffix(".ipynb"))  # by number, exercises by name
+            lines.append(f"  The course has a newer version of {noun} "
                          + _numbers(self.newer_in_course) + " than the copy you changed. To "
                          f"start again from it: {command} --fresh {first} (your copy is moved "
                          f"to {REPLACED_FOLDER}/, not deleted).")
@@ -161,23 +192,30 @@ def _count(items: Sequence, noun: str) -> str:
     return f"{len(items)} {noun}{'s' if len(items) != 1 else ''}"
 
 
-def prepare_work_copy(work: Path, source: Path | None = None,
-                      fresh: Iterable[str] = ()) -> WorkCopy:
+def prepare_work_copy(work: Path, source: Path | None = None, fresh: Iterable[str] = (),
+                      exercises: Path | None = None) -> WorkCopy:
     """Copy the course notebooks the working copy lacks; never overwrite the student's work.
 
-    A notebook already there is kept, except one still byte-identical to the course version
-    copied earlier (the student never saved it) when the course has changed since: that one is
-    brought up to date. ``fresh``: notebooks (``03``, a name or a file name; ``all`` for every
-    one) to replace with the course's current version; the student's copy is moved to
-    ``replaced/`` first.
+    ``source``: the course's notebooks (``notebooks/`` of the clone), copied to ``work``;
+    ``exercises``: its exercise notebooks (default: ``exercises/`` next to ``source``, if there),
+    copied to ``work/exercises/`` so the working copy has the clone's layout around the start
+    notebook. A notebook already there is kept, except one still byte-identical to the course
+    version copied earlier (the student never saved it) when the course has changed since: that
+    one is brought up to date. ``fresh``: notebooks (``03``, a name or a file name; exercise
+    notebooks by name, ``03_regimens_by_cause_exercises``; ``all`` for every one) to replace with
+    the course's current version; the student's copy is moved to ``replaced/`` first.
     """
     source = source or course_notebook_dir()
     notebooks = {p.name: p for p in course_notebooks(source)}
     if not notebooks:
         raise FileNotFoundError(f"no course notebooks found in {source}")
+    exercises = exercises if exercises is not None else source.parent / EXERCISE_FOLDER
+    exercise_notebooks = {f"{EXERCISE_FOLDER}/{p.name}": p
+                          for p in (course_notebooks(exercises) if exercises.is_dir() else [])}
+    everything = {**notebooks, **exercise_notebooks}
     fresh = list(fresh)
-    fresh_names = (sorted(notebooks) if any(f.strip().lower() == "all" for f in fresh)
-                   else [resolve_name(f, notebooks) for f in fresh])  # unknown name: before copying
+    fresh_names = (sorted(everything) if any(f.strip().lower() == "all" for f in fresh)
+                   else [resolve_name(f, everything) for f in fresh])  # unknown: before copying
     work.mkdir(parents=True, exist_ok=True)
     state = work / STATE_FOLDER
     state.mkdir(exist_ok=True)
@@ -189,28 +227,33 @@ def prepare_work_copy(work: Path, source: Path | None = None,
     if not isinstance(manifest, dict):
         manifest = {}
     report = WorkCopy(work)
+    if exercise_notebooks:
+        report.exercises = WorkCopy(work / EXERCISE_FOLDER, noun="exercise notebook")
+        report.exercises.folder.mkdir(exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    for name in dict.fromkeys(fresh_names):
-        target, moved = work / name, None
-        if target.exists():
-            moved = work / REPLACED_FOLDER / f"{target.stem}-{stamp}.ipynb"
-            moved.parent.mkdir(exist_ok=True)
-            target.replace(moved)
-        report.reset.append((name, moved))
-    for name, course in notebooks.items():
+    for name, course in everything.items():  # teaching notebooks first, then exercises
+        part = report.exercises if name in exercise_notebooks else report
+        file_name = name.rsplit("/", 1)[-1]  # what the report says
         target, current = work / name, _sha256(course)
+        if name in fresh_names:  # moved aside (exercises to replaced/exercises/), copied below
+            moved = None
+            if target.exists():
+                moved = work / REPLACED_FOLDER / Path(name).parent / f"{target.stem}-{stamp}.ipynb"
+                moved.parent.mkdir(parents=True, exist_ok=True)
+                target.replace(moved)
+            part.reset.append((file_name, moved))
         copied_from = manifest.get(name)
         if target.exists():
             if copied_from in (None, current):
-                report.kept.append(name)
+                part.kept.append(file_name)
                 continue
             if _sha256(target) != copied_from:  # the student changed it: theirs, kept
-                report.kept.append(name)
-                report.newer_in_course.append(name)
+                part.kept.append(file_name)
+                part.newer_in_course.append(file_name)
                 continue
-            report.updated.append(name)  # never changed since copied: nothing of theirs to lose
+            part.updated.append(file_name)  # never changed since copied: nothing of theirs lost
         elif name not in fresh_names:
-            report.copied.append(name)
+            part.copied.append(file_name)
         shutil.copyfile(course, target)
         manifest[name] = current
     manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n",
