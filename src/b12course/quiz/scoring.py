@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import html
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from b12course.quiz.model import Question
 
@@ -206,23 +205,7 @@ def _grade_order(q: Question, response) -> Result:
 
 
 def _grade_numeric(q: Question, response) -> Result:
-    """Grade typed text; the saved response is the text tidied to 'number unit' when readable."""
-    from b12course.sources import units
-
-    result = _read_numeric(q, response)
-    if result.attempted:
-        text = str(response).strip()
-        try:
-            quantity = units.parse_quantity(text)
-            text = f"{quantity.value:g} {quantity.unit}"
-        except ValueError:
-            with contextlib.suppress(ValueError):
-                text = f"{units.parse_number(text):g}"
-        result = replace(result, response=text)
-    return result
-
-
-def _read_numeric(q: Question, response) -> Result:
+    """Grade typed text; the saved response is the amount read, tidied to 'number unit'."""
     from b12course.sources import units
 
     text = "" if response is None else str(response).strip()
@@ -261,7 +244,8 @@ def _read_numeric(q: Question, response) -> Result:
         return _result(q, "wrong_unit",
                        f"{quantity.unit} measures {_DIMENSION_WORDS.get(given, given)}, but this "
                        f"question asks for {_DIMENSION_WORDS.get(expected, expected)} "
-                       f"(units such as {', '.join(units.accepted_units(expected))}).")
+                       f"(units such as {', '.join(units.accepted_units(expected))}).",
+                       response=_tidy(quantity.value, quantity.unit))
     return _match_numeric(q, quantity.value, quantity.unit)
 
 
@@ -269,17 +253,23 @@ def _fmt(value: float) -> str:
     return f"{value:,.6g}" if abs(value) < 1e15 else f"{value:.3g}"
 
 
+def _tidy(value: float, unit: str | None) -> str:
+    """The amount as saved for item analysis: '100 mcg', or '6' for a plain number."""
+    return f"{value:g} {unit}" if unit else f"{value:g}"
+
+
 def _match_numeric(q: Question, value: float, unit: str | None) -> Result:
     from b12course.sources import units
 
     shown = f"{_fmt(value)} {unit}" if unit else _fmt(value)
+    typed = _tidy(value, unit)
     ordered = [a for a in q.numeric if a.correct] + [a for a in q.numeric if not a.correct]
     for answer in ordered:
         mine = units.convert(value, unit, answer.unit) if unit else value
         if answer.matches(mine):
             status = "correct" if answer.correct else "incorrect"
             return _result(q, status, f"You answered {_esc(shown)}.",
-                           [tidy_feedback(answer.feedback)])
+                           [tidy_feedback(answer.feedback)], response=typed)
     if unit:
         for other in units.accepted_units(units.dimension(unit)):
             if other == unit:
@@ -288,9 +278,10 @@ def _match_numeric(q: Question, value: float, unit: str | None) -> Result:
                 if answer.matches(units.convert(value, other, answer.unit)):
                     return _result(q, "wrong_unit",
                                    f"You answered {_esc(shown)}. Your number would be right in "
-                                   f"{other}, not in {unit}: check which unit the question uses.")
+                                   f"{other}, not in {unit}: check which unit the question uses.",
+                                   response=typed)
     return _result(q, "incorrect", f"You answered {_esc(shown)}, which is not the expected "
-                                   "answer. Read the question again and retry.")
+                                   "answer. Read the question again and retry.", response=typed)
 
 
 def _grade_case(q: Question, response) -> Result:
