@@ -21,18 +21,17 @@ TARGET_MS = 50.0
 
 def _responses(q):
     """A right and a wrong response for a question, plus a bad one for typed answers."""
+    from b12course.quiz.scoring import key_response
+
+    right = key_response(q)
     if q.type == "multiple_choice":  # options are answered by their stable id, never position
-        right = next(c.id for c in q.choices if c.correct)
-        wrong = next(c.id for c in q.choices if not c.correct)
-        return [right, wrong]
+        return [right, next(c.id for c in q.choices if not c.correct)]
     if q.type == "many_choice":
-        return [[c.id for c in q.choices if c.correct], [q.choices[0].id]]
+        return [right, [q.choices[0].id]]
     if q.type == "order":
-        n = len(q.steps)
-        return [list(range(n)), list(reversed(range(n)))]
+        return [right, list(reversed(right))]
     answer = next(a for a in q.numeric if a.correct)
-    typed = f"{answer.value:g} {answer.unit or ''}".strip()
-    return [typed, f"{answer.value * 3 + 7:g} {answer.unit or ''}".strip(), "NaN"]
+    return [right, f"{answer.value * 3 + 7:g} {answer.unit or ''}".strip(), "NaN"]
 
 
 def percentile(values: list[float], fraction: float) -> float:

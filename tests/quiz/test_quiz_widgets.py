@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from b12course import quiz
 from b12course.quiz.model import Choice, Question, load_all
 from b12course.quiz.progress import QuizProgress
+from b12course.quiz.scoring import key_response as correct_response
 from b12course.quiz.scoring import tidy_feedback
 from b12course.quiz.widgets import (
     CaseView,
@@ -40,17 +41,6 @@ def headline(view):
 
 def view_for(question, tmp_path):
     return QuestionView(question, QuizProgress(tmp_path / "progress.json"))
-
-
-def correct_response(q):
-    if q.type == "multiple_choice":
-        return next(c.id for c in q.choices if c.correct)
-    if q.type == "many_choice":
-        return [c.id for c in q.choices if c.correct]
-    if q.type == "order":
-        return list(range(len(q.steps)))
-    answer = next(a for a in q.numeric if a.correct)
-    return f"{answer.value!r} {answer.unit}" if answer.unit else repr(answer.value)
 
 
 def check(view, response):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from b12course.quiz.model import BankError, Choice, Question, bank_names, load_bank
 from b12course.quiz.progress import FORMAT, VERSION, QuizProgress, export_progress
-from b12course.quiz.scoring import grade
+from b12course.quiz.scoring import grade, key_response
 from b12course.sources.fileio import write_atomic
 
 #: Files --with-problems adds (besides an older copy of one student's export).
@@ -42,18 +42,6 @@ def _banks() -> list:
 
 def _typed(value: float, unit) -> str:
     return f"{value:g} {unit}" if unit else f"{value:g}"
-
-
-def _right(question):
-    """A correct response of the question's type."""
-    if question.type == "multiple_choice":
-        return next(c.id for c in question.choices if c.correct)
-    if question.type == "many_choice":
-        return [c.id for c in question.choices if c.correct]
-    if question.type == "order":
-        return list(range(len(question.steps)))
-    answer = next(a for a in question.numeric if a.correct)
-    return _typed(answer.value, answer.unit)
 
 
 def _candidates(question, rng: random.Random) -> list[tuple[object, float]]:
@@ -100,7 +88,7 @@ def _question_model(question, seed: int) -> dict:
         result = grade(question, response)
         if result.attempted and not result.correct:
             wrong.append((response, weight))
-    return {"b": b, "a": a, "wrong": wrong, "right": _right(question)}
+    return {"b": b, "a": a, "wrong": wrong, "right": key_response(question)}
 
 
 def _pick(rng: random.Random, wrong: list):

@@ -120,6 +120,21 @@ def grade(question, response) -> Result:
                        "Please change it and press Check again.")
 
 
+def key_response(q: Question):
+    """A response ``grade`` marks correct, in the form it takes (option ids, step numbers in the
+    bank's order, or the key typed with its unit): for simulations, benchmarks and tests."""
+    if q.type == "multiple_choice":
+        return next(c.id for c in q.choices if c.correct)
+    if q.type == "many_choice":
+        return [c.id for c in q.choices if c.correct]
+    if q.type == "order":
+        return list(range(len(q.steps)))
+    if q.type == "case":
+        return {part.id: key_response(part) for part in q.parts}
+    answer = next(a for a in q.numeric if a.correct)
+    return f"{answer.value!r} {answer.unit}" if answer.unit else repr(answer.value)
+
+
 def _index(q: Question, value) -> int | None:
     """The option an id or answer text names; None when it names none (positions are refused:
     the order on screen is shuffled per learner, so a position means nothing)."""
