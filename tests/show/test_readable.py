@@ -42,3 +42,91 @@ def test_needle_lengths_keeps_every_row_in_six_columns():
 def test_needle_lengths_shows_without_an_empty_header():
     html = styled(readable.needle_lengths()).to_html()
     assert "needle length" in html and "<th></th>" not in html.replace(" ", "")
+
+
+# ------------------------------------------------------------------------------ doses in words
+
+@pytest.mark.parametrize(("mcg", "text"), [(1000.0, "1000 micrograms"), (1000, "1000 micrograms"),
+                                           (100.0, "100 micrograms"), (2.5, "2.5 micrograms")])
+def test_a_dose_reads_in_micrograms_without_a_trailing_zero(mcg, text):
+    assert readable.dose_text(mcg) == text
+    assert "mcg" not in readable.dose_with_mg(mcg) and ".0 " not in readable.dose_with_mg(mcg)
+
+
+def test_a_dose_with_mg_gives_both_units():
+    assert readable.dose_with_mg(1000.0) == "1000 micrograms (1 mg)"
+
+
+# ------------------------------------------------------------- long source text as short points
+
+def _every_uncertainty():
+    import itertools
+
+    from b12course.clinical import regimens
+
+    for cause, neuro, region in itertools.product(regimens.CAUSES, (False, True),
+                                                  regimens.REGIONS):
+        text = regimens.recommend(cause, neuro, region).uncertainty
+        if text:
+            yield text
+
+
+def test_points_keep_every_word_of_every_uncertainty_text_in_order():
+    texts = list(_every_uncertainty())
+    assert texts
+    for text in texts:
+        found = readable.points(text)
+        assert [w for p in found for w in p.words()] == text.split()
+        assert found
+
+
+def test_citations_stay_whole_and_also_stated_lists_one_option_per_line():
+    text = ("Loading differs between sources. Shown first: 1 mg IM daily [A-1; B-2]. Also "
+            "stated: 250 micrograms weekly (UK SmPC, x; y) [C-3; D-4]; 100 micrograms daily "
+            "[E-5]. 'every 2-3 months' is a range. Not confirmed (UNVERIFIED): a. [F-6] "
+            "Injection regimens are listed.")
+    found = readable.points(text)
+    assert [p.text for p in found] == [
+        "Loading differs between sources.", "'every 2-3 months' is a range.",
+        "Not confirmed (UNVERIFIED): a. [F-6]", "Injection regimens are listed."]
+    shown, also = found[0].under
+    assert shown.text == "Shown first: 1 mg IM daily [A-1; B-2]." and not shown.under
+    assert also.text == "Also stated:"
+    assert [p.text for p in also.under] == [
+        "250 micrograms weekly (UK SmPC, x; y) [C-3; D-4];", "100 micrograms daily [E-5]."]
+
+
+def test_points_html_is_a_folded_bulleted_list():
+    html = readable.points_html("First point. Second point [K-1].", "Where the sources differ")
+    assert html.startswith("<details><summary>Where the sources differ (2 points)</summary>")
+    assert html.count("<li>") == 2 and "<ul>" in html and html.endswith("</details>")
+    assert readable.points_html("", "x") == ""
+    assert "&lt;b&gt;" in readable.points_html("A <b> tag.", "x")
+
+
+# ------------------------------------------------------------------ laboratory schemes by name
+
+def test_every_b12_scheme_in_the_data_has_a_name_read_from_its_own_citation():
+    import re
+
+    from b12course.clinical import labs
+    from b12course.sources import data
+
+    table, refs = data.load("lab_thresholds"), data.load("references").set_index("key")
+    skip = {"laboratory", "historical", "and", "guideline", "clinical"}
+    for code in dict.fromkeys(labs.schemes("total_b12") + labs.schemes("active_b12")):
+        name = readable.scheme_name(code)
+        assert name != code and not re.search(r"\b[A-Z]{2,}-[A-Z0-9]", name), code
+        keys = readable.SCHEME_SOURCE[code]
+        region = " ".join(table.loc[table["scheme"] == code, "region"].unique())
+        cited = " ".join([*keys, region, *(f"{refs.loc[k, 'citation']} {refs.loc[k, 'year']}"
+                                           for k in keys)]).lower()
+        for word in re.findall(r"[A-Za-z0-9]+", name):
+            assert word.lower() in skip or word.lower() in cited, (code, word)
+        assert ("historical" in name) == labs.is_historical(code)
+
+
+def test_an_unnamed_scheme_keeps_its_code_rather_than_an_invented_name():
+    assert readable.scheme_name("NEW-LAB-2030") == "NEW-LAB-2030"
+    assert readable.scheme_options(["NBT-B12"]) == [("North Bristol NHS Trust laboratory",
+                                                     "NBT-B12")]

@@ -2,12 +2,14 @@
 raises and always gets a friendly message."""
 
 import math
+import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from b12course.clinical import labs
+from b12course.show import readable
 from b12course.show.widgets import lab_interpreter as li
 from b12course.sources import references, units
 
@@ -55,12 +57,39 @@ def test_controls_have_text_labels(widget):
         assert label in controls
 
 
+def _values(control):
+    return [value for _label, value in control.options]
+
+
 def test_scheme_list_comes_from_the_data(widget):
     controls = _controls(widget)
-    assert list(controls["Scheme:"].options) == labs.schemes("total_b12")
+    assert _values(controls["Scheme:"]) == labs.schemes("total_b12")
     controls["Test:"].value = "active_b12"
-    assert list(controls["Scheme:"].options) == labs.schemes("active_b12")
+    assert _values(controls["Scheme:"]) == labs.schemes("active_b12")
     assert list(controls["Unit:"].options) == ["pmol/L"]
+
+
+def test_schemes_are_listed_by_name_and_passed_on_by_code(widget):
+    """Students read 'North Bristol NHS Trust laboratory', never the code 'NBT-B12'."""
+    scheme = _controls(widget)["Scheme:"]
+    assert scheme.value == labs.DEFAULT_SCHEME
+    for label, code in scheme.options:
+        assert label == readable.scheme_name(code) and label != code
+        assert not re.search(r"\b[A-Z]{2,}-[A-Z0-9]", label), label
+    scheme.value = "NBT-B12"
+    assert scheme.label == "North Bristol NHS Trust laboratory"
+    html = li.interpret_html("total_b12", "150", "ng/L", "NBT-B12")
+    assert "read with the bands of <b>North Bristol NHS Trust laboratory</b>" in html
+
+
+def test_every_dropdown_is_sized_to_its_label_and_longest_option(widget):
+    controls = _controls(widget)
+    for name in ("Test:", "Unit:", "Scheme:"):
+        control = controls[name]
+        assert control.style.description_width == "initial"
+        longest = max(len(str(o[0] if isinstance(o, tuple) else o)) for o in control.options)
+        width = int(re.match(r"calc\((\d+)ch", control.layout.width).group(1))
+        assert width >= len(control.description) + longest, name
 
 
 @pytest.mark.parametrize("test", ["total_b12", "active_b12"])

@@ -147,3 +147,31 @@ def test_quarterly_over_a_year_is_four_doses():
     frame = stores.run_scenario(ss.product_options()[0][1], intervals[(3, "month")], 365,
                                 ss.store_options()[0][1], "absent")
     assert (frame["dose_mcg"] > 0).sum() == 4
+
+
+CONTROLS = ["product_a", "interval_a", "product_b", "interval_b", "start_store", "loss", "years"]
+
+
+def test_every_dropdown_opens_on_a_real_choice_and_fits_its_label_and_options(simulator):
+    import re
+
+    for name in CONTROLS:
+        control = getattr(simulator.parts, name)
+        assert control.value is not None and control.index is not None, name
+        assert control.style.description_width == "initial", name
+        found = re.fullmatch(r"calc\((\d+)ch \+ 3em\)", control.layout.width or "")
+        assert found, (name, control.layout.width)
+        longest = max(len(label) for label in control._options_labels)
+        assert int(found.group(1)) >= len(control.description) + longest, name
+        assert control.layout.max_width == "100%"
+
+
+def test_products_read_in_whole_micrograms():
+    for label, _value in ss.product_options():
+        assert " micrograms (" in label and ".0 micrograms" not in label and "mcg" not in label
+
+
+def test_summary_table_has_column_headers_and_visible_borders(simulator):
+    table = simulator.parts.table.value
+    assert table.count('<th scope="col">') == len(ss.SUMMARY_HEADERS)
+    assert "<th></th>" not in table and "border:1px solid" in table

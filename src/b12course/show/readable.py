@@ -7,6 +7,8 @@ with ``tables.readable``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from b12course.sources.cells import is_blank
 
 NEEDLE_COLUMNS = ["guide", "site", "sex", "weight", "needle length", "source"]
@@ -35,3 +37,155 @@ def needle_lengths():
     table["weight"] = [band_text(row) for row in table.itertuples()]
     table["needle length"] = [needle_length_text(row) for row in table.itertuples()]
     return table[NEEDLE_COLUMNS].reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- doses in words
+
+
+def dose_text(mcg) -> str:
+    """A dose as a student reads it: 1000.0 -> '1000 micrograms' (never '1000.0' or 'mcg')."""
+    return f"{float(mcg):g} micrograms"
+
+
+def dose_with_mg(mcg) -> str:
+    """'1000 micrograms (1 mg)': the same dose in the unit UK regimens are written in too."""
+    return f"{dose_text(mcg)} ({float(mcg) / 1000:g} mg)"
+
+
+# ------------------------------------------------------------- long source text as short points
+
+_OPENERS = "([{"
+_CLOSERS = ")]}"
+#: Sentences that continue the point above them ('Loading differs...' -> 'Shown first: ...').
+_FOLLOW_ON = ("Shown first:", "Shown:", "Also stated:")
+
+
+def _split_outside_brackets(text: str, at) -> list[str]:
+    """Split ``text`` where ``at(text, i)`` gives the length of a separator at ``i`` (0: none),
+    never inside (...) or [...], so a citation such as [KEY-A; KEY-B] stays whole."""
+    pieces, depth, begin, i = [], 0, 0, 0
+    while i < len(text):
+        char = text[i]
+        if char in _OPENERS:
+            depth += 1
+        elif char in _CLOSERS:
+            depth = max(0, depth - 1)
+        if depth == 0 and char not in _OPENERS and (width := at(text, i)):
+            pieces.append(text[begin:i + 1].strip())
+            begin = i + width
+            i = begin
+            continue
+        i += 1
+    pieces.append(text[begin:].strip())
+    return [p for p in pieces if p]
+
+
+def _sentence_end(text: str, i: int) -> int:
+    """A full stop (or a closing citation), a space, then a capital letter or a quote."""
+    nxt = text[i + 2:i + 3]
+    ends = text[i] in ".]" and text[i + 1:i + 2] == " " and (nxt.isupper() or nxt == "'")
+    return 2 if ends else 0
+
+
+def _semicolon(text: str, i: int) -> int:
+    """'a; b': one item of a list ends."""
+    return 2 if text[i] == ";" and text[i + 1:i + 2] == " " else 0
+
+
+def _then(text: str, i: int) -> int:
+    """'a; then b': one step of a sequence ends ('then' stays with the next step)."""
+    return 2 if text.startswith("; then ", i) else 0
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a source text, each with its own [citation] kept whole."""
+    return _split_outside_brackets(str(text or "").strip(), _sentence_end)
+
+
+@dataclass
+class Point:
+    """One short point of a long text, with the points that continue it nested below."""
+
+    text: str
+    under: list[Point] = field(default_factory=list)
+
+    def words(self) -> list[str]:
+        """Every word of the point and of those under it, in reading order."""
+        return self.text.split() + [w for p in self.under for w in p.words()]
+
+
+def points(text: str) -> list[Point]:
+    """A long 'where the sources differ' text as short points.
+
+    'Shown first: ...' and 'Also stated: ...' sentences sit under the point they continue, and
+    'Also stated: a; b; c.' lists a, b and c one per line. Only the layout changes: every word
+    of the text is kept, in order."""
+    result: list[Point] = []
+    for sentence in sentences(text):
+        if not (result and sentence.startswith(_FOLLOW_ON)):
+            result.append(Point(sentence))
+            continue
+        label, _, rest = sentence.partition(": ")
+        items = _split_outside_brackets(rest, _then if label.startswith("Shown") else _semicolon)
+        if len(items) > 1:
+            result[-1].under.append(Point(f"{label}:", [Point(i) for i in items]))
+        else:
+            result[-1].under.append(Point(sentence))
+    return result
+
+
+def _point_html(point: Point) -> str:
+    import html
+
+    under = "".join(_point_html(p) for p in point.under)
+    return f"<li>{html.escape(point.text)}{f'<ul>{under}</ul>' if under else ''}</li>"
+
+
+def points_html(text: str, title: str) -> str:
+    """``points(text)`` folded away: a <details> whose summary is ``title`` and the number of
+    points, then one bullet per point (empty string when there is no text)."""
+    import html
+
+    found = points(text)
+    if not found:
+        return ""
+    count = f"{len(found)} point{'' if len(found) == 1 else 's'}"
+    return (f"<details><summary>{html.escape(title)} ({count})</summary>"
+            f"<ul>{''.join(_point_html(p) for p in found)}</ul></details>")
+
+
+# ------------------------------------------------------------------ laboratory schemes by name
+
+#: What each scheme code in ``data/lab_thresholds.csv`` stands for, in words a student reads in
+#: a dropdown. The data has no display-name column, so each name is the organisation and year of
+#: the scheme's own source as ``data/references.csv`` cites it (``SCHEME_SOURCE`` below: a test
+#: checks that each name's organisation and year appear in that citation). The value a widget
+#: passes on stays the code.
+SCHEME_NAMES = {
+    "NICE-NG239": "NICE guideline NG239, 2024",
+    "BSH-CKS (historical)": "British Society for Haematology 2014 and NICE CKS 2020 (historical)",
+    "NBT-B12": "North Bristol NHS Trust laboratory",
+    "RUH-2024": "Royal United Hospitals Bath laboratory, 2024",
+    "RUH-2023 (historical)": "Royal United Hospitals Bath laboratory, 2023 (historical)",
+    "UCSF": "UCSF clinical laboratory (US), 2017",
+}
+#: The references.csv keys whose citations the names above are read from.
+SCHEME_SOURCE = {
+    "NICE-NG239": ("NICE-NG239",),
+    "BSH-CKS (historical)": ("BSH-SUPERSEDED", "BSH-2014", "CKS-2020"),
+    "NBT-B12": ("NBT-B12",),
+    "RUH-2024": ("RUH-B12-2024",),
+    "RUH-2023 (historical)": ("RUH-B12-2023", "RUH-B12-2024"),
+    "UCSF": ("UCSF-LAB",),
+}
+
+
+def scheme_name(code: str) -> str:
+    """A scheme's name in words ('North Bristol NHS Trust laboratory' for 'NBT-B12'); a scheme
+    the course has not named yet keeps its code rather than get an invented name."""
+    return SCHEME_NAMES.get(code, code)
+
+
+def scheme_options(codes) -> list[tuple[str, str]]:
+    """(name, code) pairs for a dropdown: students read the name, the widget passes the code."""
+    return [(scheme_name(code), code) for code in codes]

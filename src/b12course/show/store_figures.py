@@ -5,7 +5,7 @@ Figures come from ``clinical.stores`` (cited retention and loss rows); nothing i
 
 from __future__ import annotations
 
-from b12course.show import plots
+from b12course.show import plots, readable
 from b12course.sources.cells import is_blank
 
 
@@ -38,14 +38,14 @@ def retention_figure():
                   & frame["dose_max"].isna()]
     frame = frame.sort_values(["substance", "dose_mcg", "source"]).reset_index(drop=True)
     fig, ax = plots.figure("Share of an injected dose the body keeps", "Retained (% of the dose)",
-                           "", size=(8, 0.45 * len(frame) + 1.4))
+                           "", size=(8, 0.7 * len(frame) + 1.4))
     labels = []
     for index, row in enumerate(frame.itertuples()):
         style = plots.style(0 if row.substance == "hydroxocobalamin" else 1)
         ax.barh(index, row.retained_percent, color=style["color"],
                 hatch="" if row.substance == "hydroxocobalamin" else "//", edgecolor="black")
         window = "" if is_blank(row.hours) else f", {row.hours:g} h"
-        labels.append(f"{row.substance} {row.dose_mcg:g} mcg [{row.source}{window}]")
+        labels.append(f"{row.substance} {readable.dose_text(row.dose_mcg)}\n[{row.source}{window}]")
     ax.set_yticks(range(len(labels)), labels)
     ax.set_xlim(0, 100)
     ax.invert_yaxis()

@@ -17,6 +17,7 @@ import re
 from functools import partial
 
 from b12course.clinical import labs, products, regimens
+from b12course.show import readable
 from b12course.show.citations import citation_items
 from b12course.sources.references import cited_in_text
 
@@ -53,6 +54,9 @@ def lab_reading(value, unit: str = "ng/L", scheme: str | None = None,
     return "".join(parts)
 
 
+_DIFFER = "<b>Where sources differ:</b>"
+
+
 def summary_html(regimen) -> str:
     """``Regimen.summary()`` as HTML: its title, then one list item per line ('Label: text')."""
     title, *lines = regimen.summary().splitlines()
@@ -63,8 +67,13 @@ def summary_html(regimen) -> str:
             continue
         label, _, text = line.removeprefix("- ").partition(": ")
         items.append(f"<b>{_esc(label)}:</b> {_esc(text)}" if text else _esc(label))
+    differ = [i for i, item in enumerate(items) if item.startswith(_DIFFER)]
+    folded = ""
+    if differ:  # the long comparison of sources: short bullets, folded away (issue 15)
+        text = html.unescape(items.pop(differ[0])[len(_DIFFER):].strip())
+        folded = readable.points_html(text, "Where the sources differ or are silent")
     body = "".join(f"<li>{item}</li>" for item in items)
-    return f"<p><b>{_esc(title)}</b></p><ul>{body}</ul>"
+    return f"<p><b>{_esc(title)}</b></p><ul>{body}</ul>{folded}"
 
 
 def doses(cause: str, neurological: bool, region: str = "UK", start="2025-01-06",

@@ -13,9 +13,10 @@ from types import SimpleNamespace
 import ipywidgets as widgets
 
 from b12course.clinical import labs
+from b12course.show import readable
 from b12course.show.citations import citation_items
 from b12course.show.widgets import keys
-from b12course.show.widgets.look import CAUTION, NO, NOTE, OK
+from b12course.show.widgets.look import CAUTION, NO, NOTE, OK, Look, fitted_layout
 
 # The tests this explorer reads; their labels come from clinical.labs (one home).
 TESTS = {test: labs.ANALYTES[test][:1].upper() + labs.ANALYTES[test][1:]
@@ -163,7 +164,7 @@ def interpret_html(test: str, text: str, unit: str, scheme: str) -> str:
     titles = "<br>".join(citation_items(keys))
     parts = [
         _message("", f"{_esc(TESTS[test])}: <b>{value:g} {_esc(used_unit)}</b>, read with the "
-                     f"<b>{_esc(scheme)}</b> scheme."),
+                     f"bands of <b>{_esc(readable.scheme_name(scheme))}</b>."),
         _message(NOTE, note) if note else "",
         _message("", HISTORICAL_WORDS) if labs.is_historical(scheme) else "",
         _message("", CATEGORY_WORDS.get(result.category, _esc(result.category)) + "."),
@@ -181,14 +182,22 @@ def interpret_html(test: str, text: str, unit: str, scheme: str) -> str:
 
 def lab_interpreter() -> widgets.VBox:
     """Build the explorer; every callback closes over its own widgets (no notebook globals)."""
-    style = {"description_width": "initial"}
+    look = Look()
+    every_scheme = [s for t in TESTS for s in schemes(t)]
     test = widgets.Dropdown(options=[(label, key) for key, label in TESTS.items()],
-                            value="total_b12", description="Test:", style=style)
+                            value="total_b12", description="Test:", style=look.label,
+                            layout=fitted_layout("Test:", TESTS.values()))
     value = widgets.Text(value="", placeholder="e.g. 250", description="Result:",
-                         continuous_update=False, style=style)
+                         continuous_update=False, style=look.text)
     unit = widgets.Dropdown(options=TEST_UNITS["total_b12"], value="ng/L",
-                            description="Unit:", style=style)
-    scheme = widgets.Dropdown(options=schemes("total_b12"), description="Scheme:", style=style)
+                            description="Unit:", style=look.label,
+                            layout=fitted_layout("Unit:", TEST_UNITS["total_b12"]))
+    # students read each scheme's name; the value passed on stays the scheme's code
+    scheme = widgets.Dropdown(options=readable.scheme_options(schemes("total_b12")),
+                              value=labs.DEFAULT_SCHEME, description="Scheme:",
+                              style=look.label,
+                              layout=fitted_layout("Scheme:",
+                                                   readable.scheme_options(every_scheme)))
     button = widgets.Button(description="Interpret", tooltip="Interpret this result",
                             icon="check")
     feedback = widgets.HTML(value=_message(NOTE, "Type a result, choose its unit and a scheme, "
@@ -201,7 +210,7 @@ def lab_interpreter() -> widgets.VBox:
         try:
             unit.options = TEST_UNITS[test.value]
             unit.value = TEST_UNITS[test.value][0]
-            scheme.options = schemes(test.value)
+            scheme.options = readable.scheme_options(schemes(test.value))
         except Exception:  # noqa: BLE001 - keep the widget alive whatever happens
             feedback.value = _message(NO, "Could not load the schemes for that test.")
             return

@@ -35,6 +35,37 @@ EMOJI = re.compile(
     "\u26CE\u26D4\u26EA\u26F2\u26F3\u26F5\u26FA\u26FD\u2705\u270A\u270B\u2728\u274C"
     "\u274E\u2753-\u2755\u2757\u2795-\u2797\u27B0\u27BF\u2B1B\u2B1C\u2B50\u2B55]")
 
+#: Tables in widget HTML: visible cell borders and padding, scoped to one class (an HTML widget
+#: has no stylesheet of its own). The grey #767676 has 4.5:1 contrast on white.
+TABLE_CLASS = "b12-table"
+TABLE_CSS = (f"<style>table.{TABLE_CLASS}{{border-collapse:collapse;margin:2px}}"
+             f"table.{TABLE_CLASS} th,table.{TABLE_CLASS} td{{border:1px solid #767676;"
+             "padding:3px 8px;text-align:left;vertical-align:top}"
+             f"table.{TABLE_CLASS} th{{background:#f0f0f0}}</style>")
+
+
+def option_labels(options) -> list[str]:
+    """The labels a selection widget shows: the first of each (label, value) pair, or the
+    option itself."""
+    return [str(o[0]) if isinstance(o, tuple) else str(o) for o in options]
+
+
+def fitted_layout(description: str, options) -> widgets.Layout:
+    """A layout wide enough for ``description`` and the longest of ``options`` side by side.
+
+    ipywidgets draws every dropdown 300 px wide whatever it holds: a long description then left
+    the list 37 px ("lo") and long options were cut off. One ``ch`` is about one character;
+    3 em covers the list's arrow and the gap after the description. Never wider than the page.
+    """
+    longest = max((len(label) for label in option_labels(options)), default=0)
+    return widgets.Layout(width=f"calc({len(description) + longest}ch + 3em)", max_width="100%")
+
+
+def fitted_dropdown(look: Look, description: str, options, value) -> widgets.Dropdown:
+    """A dropdown sized to its description and options, with the shared description style."""
+    return widgets.Dropdown(options=options, value=value, description=description,
+                            style=look.label, layout=fitted_layout(description, options))
+
 
 class Look:
     """Shared, read-only layout and style models; each is created on first use."""
@@ -46,6 +77,11 @@ class Look:
     @cached_property
     def auto_width(self) -> widgets.Layout:
         return widgets.Layout(width="auto")
+
+    @cached_property
+    def row(self) -> widgets.Layout:
+        """A row whose controls wrap onto the next line rather than squeeze each other."""
+        return widgets.Layout(flex_flow="row wrap", align_items="flex-start")
 
     @cached_property
     def html(self) -> HTMLStyle:
@@ -73,5 +109,6 @@ class Look:
 
     def box(self, children, vertical: bool = True) -> widgets.Box:
         """A VBox (or HBox) using the shared plain layout."""
-        cls = widgets.VBox if vertical else widgets.HBox
-        return cls(list(children), layout=self.plain)
+        if vertical:
+            return widgets.VBox(list(children), layout=self.plain)
+        return widgets.HBox(list(children), layout=self.row)

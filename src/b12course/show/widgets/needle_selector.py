@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import ipywidgets as widgets
 
 from b12course.show.widgets import keys
-from b12course.show.widgets.look import NO, NOTE, OK, Look
+from b12course.show.widgets.look import NO, NOTE, OK, Look, fitted_dropdown
 from b12course.sources import units
 
 SEXES = (("Female", "female"), ("Male", "male"))
@@ -122,20 +122,17 @@ def needle_html(sex: str, weight_text: str, weight_unit: str, site: str) -> str:
 def needle_selector() -> widgets.VBox:
     """Build the selector; every change recomputes, and bad input gets a friendly message."""
     look = Look()
-    wide = {"style": look.label, "layout": look.plain}
-    sex = widgets.Dropdown(options=SEXES, value="female", description="Sex:", **wide)
+    sex = fitted_dropdown(look, "Sex:", SEXES, "female")
     weight = widgets.Text(value="70", description="Weight:", placeholder="e.g. 72 kg or 160 lb",
                           continuous_update=False, style=look.text, layout=look.plain)
-    unit = widgets.Dropdown(options=WEIGHT_UNITS, value="kg",
-                            description="Unit (if you typed none):", **wide)
+    unit = fitted_dropdown(look, "Unit (if you typed none):", WEIGHT_UNITS, "kg")
     try:
         names, problem = site_names(), ""
         others = other_guides_html()
     except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
         names, others = [], ""
         problem = f"{NO} The site table could not be read ({html.escape(type(exc).__name__)})."
-    site = widgets.Dropdown(options=names, value=names[0] if names else None,
-                            description="Site:", **wide)
+    site = fitted_dropdown(look, "Site:", names, names[0] if names else None)
     result, guidance = look.html_widget(problem), look.html_widget()
 
     def update(_change=None) -> None:

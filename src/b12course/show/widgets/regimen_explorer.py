@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 import ipywidgets as widgets
 
-from b12course.show import plots
+from b12course.show import plots, readable
 from b12course.show.citations import citation_items
 from b12course.show.dose_timeline import (
     DEFAULT_DAYS,
@@ -23,7 +23,15 @@ from b12course.show.dose_timeline import (
     timeline_figure,
 )
 from b12course.show.widgets import keys
-from b12course.show.widgets.look import NO, NOTE, OK, Look
+from b12course.show.widgets.look import (
+    NO,
+    NOTE,
+    OK,
+    TABLE_CLASS,
+    TABLE_CSS,
+    Look,
+    fitted_dropdown,
+)
 
 
 def cause_label(cause: str) -> str:
@@ -33,30 +41,34 @@ def cause_label(cause: str) -> str:
     return regimens.cause_name(cause)
 
 
+#: Column headings of the dated-doses table, in the order of its cells.
+SCHEDULE_HEADERS = ("Date", "Day", "Dose", "Product", "Route", "Phase")
+
+
 def schedule_html(schedule, max_rows: int = 60) -> str:
-    """The dated schedule as an HTML table (dose in micrograms and mg), scrollable."""
+    """The dated schedule as a bordered HTML table (dose in micrograms and mg), scrollable."""
     frame = _as_frame(schedule)
     if frame.empty:
         return f"<p>{NOTE} No doses fall in this period.</p>"
     start = frame["date"].iloc[0]
     shown = frame.head(max_rows)
-    rows = "".join(
-        "<tr>"
-        f"<td>{row.date:%d %b %Y}</td><td>{(row.date - start).days}</td>"
-        f"<td>{row.dose_mcg:g} micrograms ({row.dose_mcg / 1000:g} mg)</td>"
-        f"<td>{html.escape(str(row.product))}</td><td>{html.escape(str(row.route))}</td>"
-        f"<td>{html.escape(str(row.phase))}</td></tr>"
-        for row in shown.itertuples()
-    )
+
+    def cells(row) -> str:
+        values = (f"{row.date:%d %b %Y}", str((row.date - start).days),
+                  readable.dose_with_mg(row.dose_mcg), str(row.product), str(row.route),
+                  str(row.phase))
+        return "".join(f"<td>{html.escape(v)}</td>" for v in values)
+
+    rows = "".join(f"<tr>{cells(row)}</tr>" for row in shown.itertuples())
+    head = "".join(f'<th scope="col">{h}</th>' for h in SCHEDULE_HEADERS)
     more = ""
     if len(frame) > max_rows:
         more = f"<p>{NOTE} Showing the first {max_rows} of {len(frame)} doses.</p>"
     return (
         # a scrolling box must be reachable by keyboard (tabindex) and say what it holds
-        '<div style="max-height:260px;overflow:auto" tabindex="0" role="region" '
-        'aria-label="Dated doses (scrolls)"><table>'
-        "<thead><tr><th>date</th><th>day</th><th>dose</th><th>product</th><th>route</th>"
-        f"<th>phase</th></tr></thead><tbody>{rows}</tbody></table></div>{more}"
+        f'{TABLE_CSS}<div style="max-height:260px;overflow:auto" tabindex="0" role="region" '
+        f'aria-label="Dated doses (scrolls)"><table class="{TABLE_CLASS}">'
+        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>{more}"
     )
 
 
@@ -69,21 +81,49 @@ def _li(label: str, text: str) -> str:
     return f"<li><b>{html.escape(label)}:</b> {html.escape(text)}</li>"
 
 
+def has_range(regimen) -> bool:
+    """True when a phase shown first gives a range (dose, interval or length), so the choice
+    under 'Where a source gives a range' changes the drawing."""
+    return any(p.interval_max is not None or p.dose_max_mcg is not None
+               or p.duration_max is not None for p in regimen.phases)
+
+
+def has_open_loading(regimen) -> bool:
+    """True when loading (or a continuous course) has no fixed end, so the choice under
+    'Loading with no fixed end' changes the drawing."""
+    return any(p.open_ended for p in (*regimen.treatment, *regimen.loading))
+
+
+#: Shown under a control that cannot change the drawing of the chosen regimen.
+NO_RANGE = f"{NOTE} Nothing changes for this regimen: its sources give no range here."
+NO_OPEN_LOADING = (f"{NOTE} Nothing changes for this regimen: it has no loading phase without "
+                   "a fixed end.")
+NOT_IN_PERIOD = f"{NOTE} Nothing changes for this regimen in the days shown."
+
+
+def _note(shown, other_choices, why: str) -> str:
+    """'' when another choice of a control would change the dated doses ``shown``; otherwise
+    the plain note ``why`` to show under the control."""
+    if any(not schedule().equals(shown) for schedule in other_choices):
+        return ""
+    return why
+
+
 def _control_hints(regimen) -> str:
     """Which of the explorer's own controls decide what the sources leave open."""
     hints = []
-    if any(p.interval_max is not None or p.dose_max_mcg is not None
-           or p.duration_max is not None for p in regimen.phases):
+    if has_range(regimen):
         hints.append("where a source gives a range, the timeline uses the end you choose under "
                      "'Where a source gives a range'.")
-    if any(p.open_ended for p in regimen.loading):
+    if has_open_loading(regimen):
         hints.append("loading with no fixed end is drawn as you choose under 'Loading with no "
                      "fixed end' (any stopping point there is your assumption, not a source).")
     return " ".join(h[0].upper() + h[1:] for h in hints)
 
 
-def regimen_html(regimen) -> str:
-    """Phases, how long, review, uncertainty, alternatives and sources of a regimen, in words."""
+def regimen_html(regimen, explorer: bool = True) -> str:
+    """Phases, how long, review, uncertainty, alternatives and sources of a regimen, in words;
+    ``explorer`` adds which of the explorer's controls decide what the sources leave open."""
     from b12course.clinical.regimens import who
 
     steps = len(regimen.loading) > 1
@@ -106,9 +146,9 @@ def regimen_html(regimen) -> str:
         lines.append(f"<li>{NOTE} The course's sources give no injection schedule here.</li>")
     parts = [f"<ul>{''.join(lines)}</ul>"]
     if regimen.uncertainty:
-        parts.append(f"<p>{NOTE} <b>Where the sources differ or are silent:</b> "
-                     f"{html.escape(regimen.uncertainty)}</p>")
-    hints = _control_hints(regimen)
+        parts.append(readable.points_html(regimen.uncertainty,
+                                          "Where the sources differ or are silent"))
+    hints = _control_hints(regimen) if explorer else ""
     if hints:
         parts.append(f"<p>{NOTE} <b>How the explorer draws this:</b> {html.escape(hints)}</p>")
     others = [p.attributed() for p in regimen.alternatives]
@@ -130,8 +170,19 @@ def regimen_html(regimen) -> str:
     return "".join(parts)
 
 
+def plan_card(regimen):
+    """A regimen for a notebook page: a heading, then ``regimen_html`` without the explorer's
+    notes (its phases as bullets, the points where sources differ folded away)."""
+    from IPython.display import HTML
+
+    title = html.escape(regimen.summary().splitlines()[0].rstrip(":"))
+    return HTML(f"<p><b>{title}</b></p>{regimen_html(regimen, explorer=False)}")
+
+
+#: 0 stands for "no drawing assumption": a dropdown whose value is None shows a blank box.
+AS_WRITTEN = 0
 OPEN_PHASE_CHOICES = (
-    ("as written: no fixed end", None),
+    ("as written: no fixed end", AS_WRITTEN),
     ("drawing assumption: stop after 2 weeks", 14),
     ("drawing assumption: stop after 4 weeks", 28),
     ("drawing assumption: stop after 8 weeks", 56),
@@ -140,35 +191,47 @@ RANGE_CHOICES = (("lower end (e.g. every 2 of 2-3 months)", "lower"),
                  ("upper end (e.g. every 3 of 2-3 months)", "upper"))
 
 
+def _controls(look: Look) -> SimpleNamespace:
+    """The explorer's five dropdowns, each sized to its label and options, with defaults."""
+    from b12course.clinical import regimens
+
+    def dropdown(description, options, value):
+        return fitted_dropdown(look, description, options, value)
+
+    return SimpleNamespace(
+        cause=dropdown("Cause:", [(cause_label(c), c) for c in regimens.CAUSES],
+                       regimens.CAUSES[0]),
+        neurological=dropdown("Neurological involvement:", [("No", False), ("Yes", True)],
+                              False),
+        region=dropdown("Region:", list(regimens.REGIONS), regimens.REGIONS[0]),
+        ranges=dropdown("Where a source gives a range, use the:", RANGE_CHOICES, "lower"),
+        open_phase=dropdown("Loading with no fixed end:", OPEN_PHASE_CHOICES, AS_WRITTEN),
+    )
+
+
 def regimen_explorer(start: dt.date = DEFAULT_START, days: int = DEFAULT_DAYS) -> widgets.VBox:
     """Build the explorer; redraws on every change and shows a message instead of a traceback."""
     from b12course.clinical import regimens
 
     look = Look()
-    wide = {"style": look.label, "layout": look.plain}
-    cause = widgets.Dropdown(options=[(cause_label(c), c) for c in regimens.CAUSES],
-                             value=regimens.CAUSES[0], description="Cause:", **wide)
-    neurological = widgets.Dropdown(options=[("No", False), ("Yes", True)], value=False,
-                                    description="Neurological involvement:", **wide)
-    region = widgets.Dropdown(options=list(regimens.REGIONS), value=regimens.REGIONS[0],
-                              description="Region:", **wide)
-    ranges = widgets.Dropdown(options=RANGE_CHOICES, value="lower",
-                              description="Where a source gives a range, use the:", **wide)
-    open_phase = widgets.Dropdown(options=OPEN_PHASE_CHOICES, value=None,
-                                  description="Loading with no fixed end:", **wide)
-    status, figure, table, details = (look.html_widget() for _ in range(4))
+    controls = _controls(look)
+    cause, neurological, region = controls.cause, controls.neurological, controls.region
+    ranges, open_phase = controls.ranges, controls.open_phase
+    status, figure, table, details, ranges_note, open_note = (look.html_widget()
+                                                              for _ in range(6))
 
     def redraw(_change=None) -> None:
         label = (f"{cause_label(cause.value)}, {'with' if neurological.value else 'no'} "
                  f"neurological involvement, {region.value}")
         try:
             regimen = regimens.recommend(cause.value, neurological.value, region=region.value)
+            assume = open_phase.value or None
             schedule = regimen.schedule(start, days=days, ranges=ranges.value,
-                                        open_phase_days=open_phase.value)
+                                        open_phase_days=assume)
             fig = timeline_figure(schedule, title=label, start=start)
             assumption = ""
-            if open_phase.value and any(p.open_ended for p in regimen.loading):
-                assumption = (f" Open-ended loading drawn as stopping after {open_phase.value} "
+            if assume and has_open_loading(regimen):
+                assumption = (f" Open-ended loading drawn as stopping after {assume} "
                               "days: your drawing assumption, not a source.")
             figure.value = plots.figure_html(
                 fig, caption=f"Doses in the first {days} days: {label}.{assumption} "
@@ -176,12 +239,25 @@ def regimen_explorer(start: dt.date = DEFAULT_START, days: int = DEFAULT_DAYS) -
                 alt=timeline_alt(schedule))
             table.value = schedule_html(schedule)
             details.value = regimen_html(regimen)
+            def again(**choice):
+                settings = {"ranges": ranges.value, "open_phase_days": assume, **choice}
+                return lambda: regimen.schedule(start, days=days, **settings)
+
+            ranges_note.value = _note(schedule, [
+                again(ranges=r) for _label, r in RANGE_CHOICES if r != ranges.value],
+                NOT_IN_PERIOD if has_range(regimen) else NO_RANGE)
+            open_note.value = _note(schedule, [
+                again(open_phase_days=d or None) for _label, d in OPEN_PHASE_CHOICES
+                if d != open_phase.value],
+                NOT_IN_PERIOD if has_open_loading(regimen) else NO_OPEN_LOADING)
             status.value = f"{OK} Showing: {html.escape(label)}."
         except ValueError as exc:
             figure.value = table.value = details.value = ""
+            ranges_note.value = open_note.value = ""
             status.value = f"{NOTE} {html.escape(str(exc))}"
         except Exception as exc:  # noqa: BLE001 - a student must never see a traceback
             figure.value = table.value = details.value = ""
+            ranges_note.value = open_note.value = ""
             status.value = (f"{NO} Sorry, this combination could not be drawn "
                             f"({html.escape(type(exc).__name__)}). Try another choice.")
 
@@ -192,11 +268,13 @@ def regimen_explorer(start: dt.date = DEFAULT_START, days: int = DEFAULT_DAYS) -
         look.html_widget("<b>Regimen explorer</b> (education only: never use it to dose a "
                          "patient)"),
         look.box([cause, neurological, region], vertical=False),
-        look.box([ranges, open_phase], vertical=False),
+        look.box([look.box([ranges, ranges_note]), look.box([open_phase, open_note])],
+                 vertical=False),
         status, figure, details,
         look.html_widget("<b>Dated doses</b> (start date chosen only for illustration)"), table,
     ]), "explorer")
     box.parts = SimpleNamespace(cause=cause, neurological=neurological, region=region,
                                 ranges=ranges, open_phase=open_phase, status=status,
-                                figure=figure, table=table, details=details)
+                                figure=figure, table=table, details=details,
+                                ranges_note=ranges_note, open_note=open_note)
     return box

@@ -15,10 +15,18 @@ from types import SimpleNamespace
 import ipywidgets as widgets
 
 from b12course.clinical import stores
-from b12course.show import plots
+from b12course.show import plots, readable
 from b12course.show.store_figures import comparison_alt, comparison_figure
 from b12course.show.widgets import keys
-from b12course.show.widgets.look import NO, NOTE, OK, Look
+from b12course.show.widgets.look import (
+    NO,
+    NOTE,
+    OK,
+    TABLE_CLASS,
+    TABLE_CSS,
+    Look,
+    fitted_dropdown,
+)
 from b12course.sources.references import join_keys
 
 CAVEAT = (
@@ -37,7 +45,7 @@ LOSS_CHOICES = (("intact (bile B12 reabsorbed)", "intact"),
 
 def product_options() -> list[tuple[str, tuple[str, float]]]:
     """(label, (product_id, dose_mcg)) for each IM maintenance dose with retention data."""
-    return [(f"{d.substance} {d.dose_mcg:g} micrograms ({d.region}) [{d.source}]",
+    return [(f"{d.substance} {readable.dose_text(d.dose_mcg)} ({d.region}) [{d.source}]",
              (d.product_id, d.dose_mcg)) for d in stores.maintenance_doses()]
 
 
@@ -52,6 +60,11 @@ def store_options() -> list[tuple[str, float]]:
     return [(f"{label} [{source}]", mcg) for label, mcg, source in stores.starting_stores()]
 
 
+SUMMARY_HEADERS = ("Scenario", "Injections", "Micrograms given", "Micrograms kept (model)",
+                   "Store at end (model, micrograms)",
+                   "Sources (retention; daily loss; interval)")
+
+
 def summary_html(results: dict) -> str:
     """A comparison table: doses, micrograms given and kept, store at the end, sources used."""
     rows = []
@@ -64,17 +77,14 @@ def summary_html(results: dict) -> str:
             f"<tr><td>{html.escape(name)}</td><td>{int((given > 0).sum())}</td>"
             f"<td>{given.sum():.0f}</td><td>{frame['retained_mcg'].sum():.0f}</td>"
             f"<td>{frame['store_mcg'].iloc[-1]:.0f}</td><td>{html.escape(sources)}</td></tr>")
-    return ("<table><thead><tr><th>scenario</th><th>injections</th><th>micrograms given</th>"
-            "<th>micrograms kept (model)</th><th>store at end (model)</th>"
-            "<th>sources (retention; daily loss; interval)</th>"
-            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    head = "".join(f'<th scope="col">{h}</th>' for h in SUMMARY_HEADERS)
+    return (f'{TABLE_CSS}<table class="{TABLE_CLASS}"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
 
 
 def store_simulator() -> widgets.VBox:
     """Build the simulator: two scenarios side by side, redrawn on change, never a traceback."""
     look = Look()
-    wide = {"style": look.label, "layout": look.plain}
-    almost_full = widgets.Layout(width="95%")
     try:
         product_choices, interval_choices = product_options(), interval_options()
         start_choices = store_options()
@@ -86,24 +96,19 @@ def store_simulator() -> widgets.VBox:
     def pick(options, index):
         return options[min(index, len(options) - 1)][1] if options else None
 
+    def dropdown(description, options, index):
+        # every dropdown opens on a real choice and is as wide as its label and options
+        return fitted_dropdown(look, description, options, pick(options, index))
+
     def scenario(letter, product_index, interval_index):
-        product = widgets.Dropdown(options=product_choices, value=pick(product_choices,
-                                                                       product_index),
-                                   description=f"{letter}: product and dose", style=look.label,
-                                   layout=almost_full)
-        interval = widgets.Dropdown(options=interval_choices,
-                                    value=pick(interval_choices, interval_index),
-                                    description=f"{letter}: interval", style=look.label,
-                                    layout=almost_full)
-        return product, interval
+        return (dropdown(f"{letter}: product and dose", product_choices, product_index),
+                dropdown(f"{letter}: interval", interval_choices, interval_index))
 
     product_a, interval_a = scenario("A", 0, len(interval_choices) - 1)
     product_b, interval_b = scenario("B", 1, 0)
-    start_store = widgets.Dropdown(options=start_choices, value=pick(start_choices, 0),
-                                   description="Starting store:", **wide)
-    loss = widgets.Dropdown(options=LOSS_CHOICES, value="absent",
-                            description="Reabsorption of bile B12:", **wide)
-    years = widgets.Dropdown(options=YEARS, value=730, description="Period:", **wide)
+    start_store = dropdown("Starting store:", start_choices, 0)
+    loss = fitted_dropdown(look, "Reabsorption of bile B12:", LOSS_CHOICES, "absent")
+    years = fitted_dropdown(look, "Period:", YEARS, 730)
     status, figure, table = look.html_widget(problem), look.html_widget(), look.html_widget()
 
     def redraw(_change=None) -> None:

@@ -13,7 +13,7 @@ import ipywidgets as widgets
 from b12course.clinical import trajectories
 from b12course.show import plots
 from b12course.show.widgets import keys
-from b12course.show.widgets.look import CAUTION
+from b12course.show.widgets.look import CAUTION, fitted_layout
 
 _PATTERN_WORDS = {
     "expected": "an expected response",
@@ -100,13 +100,15 @@ def _view(patient_id: str, measure: str) -> tuple[bytes, str, str]:
 def trajectory_explorer() -> widgets.VBox:
     """Build the explorer; its callbacks close over their own widgets (no notebook globals)."""
     frame = trajectories.load()
-    patient = widgets.Dropdown(
-        options=[(_patient_label(p, frame), p) for p in trajectories.patients()],
-        description="Patient:", style={"description_width": "initial"})
-    measure = widgets.Dropdown(
-        options=[(label, key) for key, (label, _) in trajectories.MEASURES.items()],
-        value="hb", description="Measure:", style={"description_width": "initial"},
-        layout=widgets.Layout(width="auto"))
+    patients = [(_patient_label(p, frame), p) for p in trajectories.patients()]
+    measures = [(label, key) for key, (label, _) in trajectories.MEASURES.items()]
+    # each dropdown as wide as its label and longest option, opening on a real choice
+    patient = widgets.Dropdown(options=patients, value=patients[0][1], description="Patient:",
+                               style={"description_width": "initial"},
+                               layout=fitted_layout("Patient:", patients))
+    measure = widgets.Dropdown(options=measures, value="hb", description="Measure:",
+                               style={"description_width": "initial"},
+                               layout=fitted_layout("Measure:", measures))
     # HTML with an <img alt=...>, not an ipywidgets.Image: a screen reader gets no alt from that
     image = widgets.HTML(layout=widgets.Layout(max_width="720px"))
     caption = widgets.HTML()
