@@ -50,7 +50,7 @@ def test_every_finding_has_a_resolution_and_tests_that_exist(row):
 
 
 @pytest.mark.parametrize("prefix", ["R", "S", "T", "AA", "AB", "AC", "AD", "AE", "AF", "AG",
-                                    "AH", "AI", "AJ"])
+                                    "AH", "AI", "AJ", "AK", "AL"])
 def test_every_re_read_finding_has_a_resolution(prefix):
     rows = _rows(prefix)
     assert rows, f"the independent re-read's {prefix} findings are not recorded"

@@ -296,7 +296,7 @@ def test_plan_summary_uses_no_programming_words(cause, region, neurological):
 @pytest.mark.parametrize("path", [N03, N07], ids=lambda p: p.name)
 def test_notebook_output_uses_no_programming_words(path):
     shown = printed(path)
-    assert "Where sources differ" in shown  # the plans were printed
+    assert "Where the sources differ" in shown  # the plans were printed
     assert not [w for w in DEVELOPER_WORDS if w in shown]
 
 
@@ -520,7 +520,7 @@ def test_r07_us_dietary_summary_reads_plainly_and_points_to_the_table():
     summary = regimens.recommend("dietary", False, "US").summary()
     assert "dose not stated oral" not in summary
     assert "- Shown first: Oral B12, dose not given by the source" in summary
-    assert "listed second" not in summary and "plan's table" in summary
+    assert "listed second" not in summary and "other options and statements" in summary
 
 
 # R08 -------------------------------------------------------------------------------------------

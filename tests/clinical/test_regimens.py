@@ -101,7 +101,7 @@ def test_us_dietary_leads_with_the_labels_oral_advice_for_normal_absorbers():
     assert not plan.loading and plan.maintenance is None
     alternatives = {p.regimen_id for p in plan.alternatives}
     assert {"us-label-cncbl-1", "us-practice-a-1"} <= alternatives
-    assert "no oral dose" in plan.uncertainty and "plan's table" in plan.uncertainty
+    assert "no oral dose" in plan.uncertainty and "other options and statements" in plan.uncertainty
     assert plan.summary().splitlines()[1].startswith("- Shown first: ")
     assert plan.schedule("2025-01-06", 365).empty  # no dose is stated, so none is drawn
 

@@ -96,12 +96,57 @@ def test_citations_stay_whole_and_also_stated_lists_one_option_per_line():
         "250 micrograms weekly (UK SmPC, x; y) [C-3; D-4];", "100 micrograms daily [E-5]."]
 
 
-def test_points_html_is_a_folded_bulleted_list():
-    html = readable.points_html("First point. Second point [K-1].", "Where the sources differ")
-    assert html.startswith("<details><summary>Where the sources differ (2 points)</summary>")
-    assert html.count("<li>") == 2 and "<ul>" in html and html.endswith("</details>")
+def test_points_html_folds_comparisons_and_keeps_warnings_visible():
+    html = readable.points_html("Loading differs between sources. Shown first: a [K-1]. "
+                                "No source gives a regimen for this cause [K-2].",
+                                "Where the sources differ")
+    visible, folded = html.split("<details>")
+    assert "No source gives a regimen for this cause [K-2]." in visible  # review AK02
+    assert folded.startswith("<summary>Where the sources differ (1 point)</summary>")
+    assert "Shown first: a [K-1]." in folded and html.endswith("</details>")
     assert readable.points_html("", "x") == ""
     assert "&lt;b&gt;" in readable.points_html("A <b> tag.", "x")
+
+
+def test_an_option_is_never_cut_from_its_conditions_and_citation():
+    """Review AK01: 'Also stated' splits only after a closing citation, so every option
+    bullet carries its source (e.g. the oral option with nerve involvement keeps its limit)."""
+    options = 0
+    for text in _every_uncertainty():
+        for point in readable.points(text):
+            for under in point.under:
+                if under.text == "Also stated:":
+                    for option in under.under:
+                        options += 1
+                        assert "[" in option.text and option.text.rstrip(";.").endswith("]"), \
+                            option.text
+    assert options > 30
+
+
+def test_warnings_that_are_not_comparisons_stay_visible_in_every_plan():
+    """Review AK02: e.g. 'no separate regimen for neurological involvement' (US) is never
+    folded away."""
+    import html
+    import itertools
+    import re
+
+    from b12course.clinical import regimens
+    from b12course.show import worked
+    from b12course.show.widgets.regimen_explorer import regimen_html
+
+    seen = 0
+    for cause, neuro, region in itertools.product(regimens.CAUSES, (False, True),
+                                                  regimens.REGIONS):
+        regimen = regimens.recommend(cause, neuro, region)
+        explorer = regimen_html(regimen).split("<details>")[0]
+        page = re.sub(r"<details>.*?</details>", "",
+                      worked.plan(cause, neurological=neuro, region=region), flags=re.S)
+        for point in readable.points(regimen.uncertainty):
+            if not point.text.endswith("differs between sources."):
+                seen += 1
+                assert html.escape(point.text) in explorer, (cause, neuro, region)
+                assert html.escape(point.text) in page, (cause, neuro, region)  # AL05
+    assert seen >= 8
 
 
 # ------------------------------------------------------------------ laboratory schemes by name
@@ -113,7 +158,7 @@ def test_every_b12_scheme_in_the_data_has_a_name_read_from_its_own_citation():
     from b12course.sources import data
 
     table, refs = data.load("lab_thresholds"), data.load("references").set_index("key")
-    skip = {"laboratory", "historical", "and", "guideline", "clinical"}
+    skip = {"laboratory", "historical", "and", "guideline", "clinical", "ranges", "after", "its"}
     for code in dict.fromkeys(labs.schemes("total_b12") + labs.schemes("active_b12")):
         name = readable.scheme_name(code)
         assert name != code and not re.search(r"\b[A-Z]{2,}-[A-Z0-9]", name), code
@@ -128,5 +173,5 @@ def test_every_b12_scheme_in_the_data_has_a_name_read_from_its_own_citation():
 
 def test_an_unnamed_scheme_keeps_its_code_rather_than_an_invented_name():
     assert readable.scheme_name("NEW-LAB-2030") == "NEW-LAB-2030"
-    assert readable.scheme_options(["NBT-B12"]) == [("North Bristol NHS Trust laboratory",
-                                                     "NBT-B12")]
+    name = "North Bristol NHS Trust (Severn Pathology) laboratory"
+    assert readable.scheme_options(["NBT-B12"]) == [(name, "NBT-B12")]

@@ -70,16 +70,17 @@ def test_scheme_list_comes_from_the_data(widget):
 
 
 def test_schemes_are_listed_by_name_and_passed_on_by_code(widget):
-    """Students read 'North Bristol NHS Trust laboratory', never the code 'NBT-B12'."""
+    """Students read the laboratory's name, never the code 'NBT-B12'."""
     scheme = _controls(widget)["Scheme:"]
     assert scheme.value == labs.DEFAULT_SCHEME
     for label, code in scheme.options:
         assert label == readable.scheme_name(code) and label != code
         assert not re.search(r"\b[A-Z]{2,}-[A-Z0-9]", label), label
     scheme.value = "NBT-B12"
-    assert scheme.label == "North Bristol NHS Trust laboratory"
+    assert scheme.label == "North Bristol NHS Trust (Severn Pathology) laboratory"
     html = li.interpret_html("total_b12", "150", "ng/L", "NBT-B12")
-    assert "read with the bands of <b>North Bristol NHS Trust laboratory</b>" in html
+    assert ("read with the bands of <b>North Bristol NHS Trust (Severn Pathology) "
+            "laboratory</b>") in html
 
 
 def test_every_dropdown_is_sized_to_its_label_and_longest_option(widget):

@@ -199,6 +199,9 @@ def test_the_note_names_the_reason_in_plain_words(explorer):
     assert parts.ranges_note.value == rx.NO_RANGE and parts.open_note.value == ""
     _set(parts, "autoimmune_gastritis", False, "UK")
     assert parts.open_note.value == rx.NO_OPEN_LOADING and parts.ranges_note.value == ""
+    # US dietary: the label's oral course has no dose, so nothing is drawn (review AL02)
+    _set(parts, "dietary", False, "US")
+    assert parts.open_note.value == rx.NO_DOSE_DRAWN
 
 
 def test_a_value_error_becomes_a_friendly_message(monkeypatch):

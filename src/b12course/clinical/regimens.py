@@ -522,9 +522,9 @@ def _uncertainty(cause, neurological, region, rows, loading, maintenance, altern
     for p in treatment:
         parts.append(f"Shown first is a continuous course rather than injections, because "
                      f"that is what the source says here ({p.guideline}): {p.notes} "
-                     f"[{p.source}] Injection regimens are not shown first here; they are "
-                     "listed in the plan's table of alternatives, each with its own source and "
-                     "conditions.")
+                     f"[{p.source}]. Injection regimens are not shown first here; they are "
+                     "listed among the other options and statements in the sources, each with "
+                     "its own source and conditions.")
     injectable = [p for p in alternatives if p.route != "oral" and p.route != "intranasal"]
     if loading:
         diff = _differing(loading[0] if len(loading) == 1 else None,

@@ -88,8 +88,9 @@ def _sentence_end(text: str, i: int) -> int:
 
 
 def _semicolon(text: str, i: int) -> int:
-    """'a; b': one item of a list ends."""
-    return 2 if text[i] == ";" and text[i + 1:i + 2] == " " else 0
+    """'a [KEY]; b': one item of a list ends, only after its closing citation, so a '; '
+    inside one option never cuts it from its conditions and source (review AK01)."""
+    return 2 if text[i] == ";" and text[i - 1:i] == "]" and text[i + 1:i + 2] == " " else 0
 
 
 def _then(text: str, i: int) -> int:
@@ -141,17 +142,28 @@ def _point_html(point: Point) -> str:
     return f"<li>{html.escape(point.text)}{f'<ul>{under}</ul>' if under else ''}</li>"
 
 
+#: A point that only compares sources ends so; it can be folded away. Any other point (no
+#: source gives a regimen for this cause or for nerve involvement, a fact not confirmed) is a
+#: warning the reader must see, so it stays visible (review AK02).
+_COMPARISON = "differs between sources."
+
+
 def points_html(text: str, title: str) -> str:
-    """``points(text)`` folded away: a <details> whose summary is ``title`` and the number of
-    points, then one bullet per point (empty string when there is no text)."""
+    """``points(text)`` as bullets: warnings visible, the comparisons of sources folded in a
+    <details> whose summary is ``title`` and their number (empty string when there is no text)."""
     import html
 
     found = points(text)
-    if not found:
-        return ""
-    count = f"{len(found)} point{'' if len(found) == 1 else 's'}"
-    return (f"<details><summary>{html.escape(title)} ({count})</summary>"
-            f"<ul>{''.join(_point_html(p) for p in found)}</ul></details>")
+    shown = [p for p in found if not p.text.endswith(_COMPARISON)]
+    folded = [p for p in found if p.text.endswith(_COMPARISON)]
+    parts = []
+    if shown:
+        parts.append(f"<ul>{''.join(_point_html(p) for p in shown)}</ul>")
+    if folded:
+        count = f"{len(folded)} point{'' if len(folded) == 1 else 's'}"
+        parts.append(f"<details><summary>{html.escape(title)} ({count})</summary>"
+                     f"<ul>{''.join(_point_html(p) for p in folded)}</ul></details>")
+    return "".join(parts)
 
 
 # ------------------------------------------------------------------ laboratory schemes by name
@@ -164,10 +176,10 @@ def points_html(text: str, title: str) -> str:
 SCHEME_NAMES = {
     "NICE-NG239": "NICE guideline NG239, 2024",
     "BSH-CKS (historical)": "British Society for Haematology 2014 and NICE CKS 2020 (historical)",
-    "NBT-B12": "North Bristol NHS Trust laboratory",
+    "NBT-B12": "North Bristol NHS Trust (Severn Pathology) laboratory",
     "RUH-2024": "Royal United Hospitals Bath laboratory, 2024",
     "RUH-2023 (historical)": "Royal United Hospitals Bath laboratory, 2023 (historical)",
-    "UCSF": "UCSF clinical laboratory (US), 2017",
+    "UCSF": "UCSF clinical laboratory (US; ranges after its 2017 method change)",
 }
 #: The references.csv keys whose citations the names above are read from.
 SCHEME_SOURCE = {
@@ -181,8 +193,9 @@ SCHEME_SOURCE = {
 
 
 def scheme_name(code: str) -> str:
-    """A scheme's name in words ('North Bristol NHS Trust laboratory' for 'NBT-B12'); a scheme
-    the course has not named yet keeps its code rather than get an invented name."""
+    """A scheme's name in words ('North Bristol NHS Trust (Severn Pathology) laboratory' for
+    'NBT-B12'); a scheme the course has not named yet keeps its code rather than get an
+    invented name."""
     return SCHEME_NAMES.get(code, code)
 
 

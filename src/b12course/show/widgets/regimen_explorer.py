@@ -91,14 +91,27 @@ def has_range(regimen) -> bool:
 def has_open_loading(regimen) -> bool:
     """True when loading (or a continuous course) has no fixed end, so the choice under
     'Loading with no fixed end' changes the drawing."""
-    return any(p.open_ended for p in (*regimen.treatment, *regimen.loading))
+    # an open-ended oral course with no dose (US dietary) draws nothing (review AK03)
+    return any(p.open_ended and p.dose_mcg is not None
+               for p in (*regimen.treatment, *regimen.loading))
+
+
+def undosed_open_course(regimen) -> bool:
+    """True when the course shown first has no fixed end but its source gives no dose, so the
+    explorer draws nothing for it (review AL02)."""
+    return any(p.open_ended and p.dose_mcg is None
+               for p in (*regimen.treatment, *regimen.loading))
 
 
 #: Shown under a control that cannot change the drawing of the chosen regimen.
-NO_RANGE = f"{NOTE} Nothing changes for this regimen: its sources give no range here."
+NO_RANGE = (f"{NOTE} Nothing changes for this regimen: the plan shown first gives no range; "
+            "ranges from other sources are listed below, each with its source.")
 NO_OPEN_LOADING = (f"{NOTE} Nothing changes for this regimen: it has no loading phase without "
                    "a fixed end.")
 NOT_IN_PERIOD = f"{NOTE} Nothing changes for this regimen in the days shown."
+#: An open-ended course whose source gives no dose (US label's oral advice): nothing to draw.
+NO_DOSE_DRAWN = (f"{NOTE} Nothing changes for this regimen: the course shown first has no dose "
+                 "in its source, so nothing is drawn.")
 
 
 def _note(shown, other_choices, why: str) -> str:
@@ -249,7 +262,8 @@ def regimen_explorer(start: dt.date = DEFAULT_START, days: int = DEFAULT_DAYS) -
             open_note.value = _note(schedule, [
                 again(open_phase_days=d or None) for _label, d in OPEN_PHASE_CHOICES
                 if d != open_phase.value],
-                NOT_IN_PERIOD if has_open_loading(regimen) else NO_OPEN_LOADING)
+                NOT_IN_PERIOD if has_open_loading(regimen) else
+                NO_DOSE_DRAWN if undosed_open_course(regimen) else NO_OPEN_LOADING)
             status.value = f"{OK} Showing: {html.escape(label)}."
         except ValueError as exc:
             figure.value = table.value = details.value = ""
