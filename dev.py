@@ -70,6 +70,46 @@ def ensure_venv(test_tools: bool = True) -> Path:
     return python
 
 
+NBGRADER_VENV = ROOT / ".venv-nbgrader"
+
+
+def ensure_nbgrader() -> Path | None:
+    """The ``nbgrader`` command of .venv-nbgrader (created with the course the first time).
+
+    nbgrader lives apart from .venv because it adds its JupyterLab extension and notebook 7 to
+    the environment it is installed into (students would see them). tests/grading/test_nbgrader.py
+    and the grading benchmark use it through B12COURSE_NBGRADER. If the install fails, outside
+    CI the nbgrader checks are skipped with a reason; with CI=true the run stops.
+    """
+    scripts = NBGRADER_VENV / ("Scripts" if os.name == "nt" else "bin")
+    command = scripts / ("nbgrader.exe" if os.name == "nt" else "nbgrader")
+    stamp = NBGRADER_VENV / ".b12course-install-stamp"
+    wanted = _install_fingerprint()
+    if command.exists() and stamp.exists() and stamp.read_text().strip() == wanted:
+        return command
+    print(f"Installing nbgrader and the course into {NBGRADER_VENV} (once) ...", flush=True)
+    venv.EnvBuilder(with_pip=True, clear=False).create(NBGRADER_VENV)
+    python = scripts / ("python.exe" if os.name == "nt" else "python")
+    result = subprocess.run([str(python), "-m", "pip", "install", "--disable-pip-version-check",
+                             "-q", "-e", f"{ROOT}[nbgrader]"], cwd=ROOT)
+    if result.returncode != 0 or not command.exists():
+        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+            print("FAILED: could not install nbgrader (needed in CI)", file=sys.stderr)
+            sys.exit(1)
+        print("nbgrader could not be installed: its checks will be skipped", flush=True)
+        return None
+    stamp.write_text(f"{wanted}\n")
+    return command
+
+
+def _with_nbgrader() -> None:
+    """Tell the tests and the benchmark where nbgrader is (unless B12COURSE_NBGRADER says)."""
+    if not os.environ.get("B12COURSE_NBGRADER"):
+        command = ensure_nbgrader()
+        if command:
+            os.environ["B12COURSE_NBGRADER"] = str(command)
+
+
 def run(command: list[str], **kwargs) -> None:
     """Run a command; stop with its exit code if it fails."""
     result = subprocess.run(command, cwd=ROOT, **kwargs)
@@ -171,6 +211,8 @@ def test(extra: list[str]) -> None:
     for name, title, session in parts:
         if only not in (None, name):
             continue
+        if name == "unit":
+            _with_nbgrader()  # tests/grading/test_nbgrader.py runs the real nbgrader
         print(f"== pytest: {title} ==", flush=True)
         command, env = session(python, workers, extra)
         code = subprocess.run(command, cwd=ROOT, env=env).returncode
@@ -185,7 +227,9 @@ def test(extra: list[str]) -> None:
 
 
 def bench(extra: list[str]) -> None:
+    """benchmarks/course_bench.py (options: --skip-suite, --skip-grading, --skip-browser, ...)."""
     python = ensure_venv()
+    _with_nbgrader()  # the grading benchmark compares with nbgrader autograde
     run([str(python), str(ROOT / "benchmarks" / "course_bench.py"), *extra])
 
 

@@ -98,6 +98,25 @@ def _grade(args: argparse.Namespace) -> int:
     return runner.main(args)
 
 
+def _hub_link(args: argparse.Namespace) -> int:
+    from b12course import hub
+    from b12course.sources.paths import REPO_ROOT, in_clone
+
+    repo = args.repo or (hub.clone_origin(REPO_ROOT) if in_clone() else None)
+    if not repo:
+        print("b12course hub-link: give the course repository's address with --repo URL "
+              "(this copy of the course has no git remote to use instead)", file=sys.stderr)
+        return 2
+    try:
+        link = hub.hub_link(args.hub, repo, branch=args.branch,
+                            urlpath=hub.start_page(lab=True) if args.lab else None)
+    except hub.HubLinkError as error:
+        print(f"b12course hub-link: {error}", file=sys.stderr)
+        return 2
+    print(link)
+    return 0
+
+
 def _progress(args: argparse.Namespace) -> int:
     if args.action == "analyse":
         from b12course.quiz import items
@@ -231,6 +250,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_arguments(p)
     p.set_defaults(func=_grade)
+    from b12course.grading.handback import EPILOG  # grade marks / grade feedback
+
+    p.epilog = EPILOG
+    p = sub.add_parser("hub-link", help="print the one link that puts the course in each "
+                                        "student's JupyterHub home and opens it (nbgitpuller)")
+    p.add_argument("--hub", required=True, metavar="URL",
+                   help="the hub's address, e.g. https://hub.example.edu")
+    p.add_argument("--repo", metavar="URL",
+                   help="the course repository to pull (default: this clone's git origin)")
+    p.add_argument("--branch", default="main", help="branch to pull (default main)")
+    p.add_argument("--lab", action="store_true",
+                   help="open JupyterLab (code visible) instead of the course with code hidden")
+    p.set_defaults(func=_hub_link)
     p = sub.add_parser("progress", help="quiz progress: export it for an instructor; analyse "
                                         "a class's exports (item analysis)")
     actions = p.add_subparsers(dest="action", required=True)
@@ -297,6 +329,11 @@ def main(argv: list[str] | None = None) -> int:
     from b12course.sources.data import DataError
     from b12course.sources.paths import CloneOnlyError
 
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["grade"] and argv[1:2] and argv[1] in ("marks", "feedback"):
+        from b12course.grading import handback  # after grading: marks, feedback
+
+        return handback.run(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -136,3 +136,29 @@ def test_report_displays_in_words_and_symbols():
 def test_every_registered_task_accepts_ellipsis_as_not_answered():
     for task_id in tasks.TASKS:
         assert checks.check_answer(task_id, ...).status == compare.UNANSWERED, task_id
+
+
+# ------------------------------------------------ strict under nbgrader validate / autograde
+@pytest.mark.parametrize("variable, value", [("NBGRADER_EXECUTION", "validate"),
+                                             ("NBGRADER_EXECUTION", "autograde"),
+                                             ("B12COURSE_STRICT_CHECKS", "1")])
+def test_visible_check_raises_like_require_when_strict(monkeypatch, variable, value):
+    monkeypatch.setenv(variable, value)
+    for answer, words in ((..., "Not answered yet"), (0, "Not quite")):
+        with pytest.raises(AssertionError, match=words) as raised:
+            checks.check_answer("02-convert-pmol", answer)
+        with pytest.raises(AssertionError) as required:
+            checks.require("02-convert-pmol", answer)
+        assert str(raised.value) == str(required.value)
+    expected = units.convert(tasks.UK_RESULT_NG_L, "ng/L", "pmol/L")
+    # a pass is shown, not returned: nbgrader would read a returned value as partial credit
+    assert checks.check_answer("02-convert-pmol", expected) is None
+    assert checks.require("02-convert-pmol", expected) is None
+
+
+def test_students_never_get_a_raise_from_the_visible_check(monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.setenv("B12COURSE_STRICT_CHECKS", "0")
+    assert not checks.strict_checks()
+    assert checks.check_answer("02-convert-pmol", 0).status == compare.INCORRECT
+    assert checks.check_answer("02-convert-pmol", ...).status == compare.UNANSWERED

@@ -8,7 +8,7 @@ import sys
 import nbformat
 import pytest
 
-from b12course.exercises import build
+from b12course.exercises import build, locking
 from grading_fixtures import solution_notebook
 
 SOLUTIONS = build.solution_paths()
@@ -38,7 +38,8 @@ def test_exercise_keeps_no_answer_and_no_hidden_test(path):
     exercise = nbformat.reads(build.render(path), as_version=4)
     assert len(exercise.cells) == len(solution.cells)
     for sol, ex in zip(solution.cells, exercise.cells, strict=True):
-        assert build.nbgrader_meta(sol) == build.nbgrader_meta(ex)
+        added = {"checksum": locking.checksum(ex), "cell_type": ex.cell_type}
+        assert build.nbgrader_meta(ex) == {**build.nbgrader_meta(sol), **added}
         assert build.BEGIN_SOLUTION not in ex.source
         assert build.BEGIN_HIDDEN not in ex.source
         if build.BEGIN_SOLUTION in sol.source:
@@ -152,3 +153,60 @@ def test_every_cited_key_in_a_solution_resolves(path):
                 keys.update(k.strip() for k in group.split(";"))
     assert keys, "a solution should cite its sources"
     assert references.unresolved(keys) == []
+
+
+# ------------------------------------------------------------------ locked the way nbgrader locks
+def _cell(make, source, **meta):
+    cell = make(source)
+    cell.metadata["nbgrader"] = {"schema_version": 3, "task": False, **meta}
+    return cell
+
+
+def test_checksum_is_nbgraders_own():
+    # reference values printed by nbgrader 0.9.6's nbgrader.utils.compute_checksum
+    test_cell = _cell(nbformat.v4.new_code_cell, 'checks.check_answer("t-1", x)', grade=True,
+                      grade_id="t-1", locked=True, points=2, solution=False)
+    read_only = _cell(nbformat.v4.new_markdown_cell, "Read me.", grade=False,
+                      grade_id="t-read-only-1", locked=True, solution=False)
+    assert locking.checksum(test_cell) == "151a2431558108796d90fd93993d2610"
+    assert locking.checksum(read_only) == "b4ef75be59da2d78b4f651e12c6cf8ba"
+    test_cell.source += " "
+    assert locking.checksum(test_cell) != "151a2431558108796d90fd93993d2610"
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
+def test_every_solution_cell_is_an_answer_a_test_or_read_only(path):
+    for number, cell in enumerate(nbformat.read(path, as_version=4).cells, start=1):
+        meta = build.nbgrader_meta(cell)
+        assert meta.get("solution") or meta.get("grade") or meta.get("locked"), \
+            f"{path.name}, cell {number}: run 'b12course exercises build' to mark it read-only"
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
+def test_tests_and_text_cannot_be_edited_or_deleted_and_answers_cannot_be_deleted(path):
+    exercise = nbformat.reads(build.render(path), as_version=4)
+    for cell in exercise.cells:
+        meta, flags = build.nbgrader_meta(cell), cell.metadata
+        assert flags["deletable"] is False, meta["grade_id"]
+        if meta.get("solution"):
+            assert "editable" not in flags, meta["grade_id"]
+        else:
+            assert flags["editable"] is False, meta["grade_id"]
+        assert meta["checksum"] == locking.checksum(cell) and meta["cell_type"] == cell.cell_type
+
+
+def test_build_marks_new_plain_solution_cells_read_only_and_check_reports_them(tmp_path):
+    src, out = tmp_path / "solutions", tmp_path / "exercises"
+    src.mkdir()
+    nbformat.write(solution_notebook("a"), src / "01_a_exercises.ipynb")
+    build.build(src, out)
+    marked = nbformat.read(src / "01_a_exercises.ipynb", as_version=4)
+    assert build.nbgrader_meta(marked.cells[0]) == locking.read_only_meta(
+        f"01-read-only-{marked.cells[0].id}")
+    assert build.nbgrader_meta(marked.cells[2])["solution"]  # answers keep their metadata
+    marked.cells.append(nbformat.v4.new_markdown_cell("A new note."))
+    nbformat.write(marked, src / "01_a_exercises.ipynb")
+    assert any("cell(s) 8 have no nbgrader metadata" in m for m in build.stale_exercises(src, out))
+    assert build.mark_solutions_read_only(src) == ["01_a_exercises.ipynb: 1 cell(s) marked "
+                                                   "read-only"]
+    assert build.mark_solutions_read_only(src) == []

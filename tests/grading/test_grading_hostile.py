@@ -137,9 +137,18 @@ def test_os_exit_kills_only_that_kernel(graded):
     assert rows["a-two"].status == "kernel-died" and "a-two-answer" in rows["a-two"].message
 
 
-def test_enormous_output_stops_grading_with_a_reason(graded):
+def test_hostile_class_grades_to_the_same_bytes_with_one_job(graded):
+    root, students, _, result = graded  # the fixture graded with --jobs 2
+    again = runner.grade([students], root / "jobs1" / "gradebook.csv", jobs=1, timeout=TIMEOUT,
+                         solutions=root / "solutions", output_limit_mb=1)
+    assert again.gradebook.read_bytes() == result.gradebook.read_bytes()
+
+
+def test_enormous_output_is_cut_off_and_grading_goes_on(graded):
     rows = rows_of(graded[3], "flood")
-    assert rows["a-one"].status == "output-limit" and "MB of output" in rows["a-one"].message
+    assert rows["a-one"].status == "pass" and "output over 1 MB was cut off" in \
+        rows["a-one"].message
+    assert rows["a-two"].status == "pass"
 
 
 def test_deleted_answer_cell_is_missing_and_deleted_test_cell_is_restored(graded):
@@ -209,7 +218,7 @@ def test_submissions_are_never_modified(graded):
 def test_gradebook_and_summary_are_written(graded):
     result = graded[3]
     lines = result.gradebook.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "student,notebook,grade_id,points,max_points,status,message"
+    assert lines[0] == "student,notebook,grade_id,points,max_points,status,message,file"
     assert len(lines) == len(result.rows) + 1
     summary = result.summary.read_text(encoding="utf-8")
     assert "student,correct,,3,4," in summary

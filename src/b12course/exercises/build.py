@@ -12,17 +12,28 @@ A solution notebook marks answers and hidden tests with nbgrader's markers. Buil
 * ``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN TESTS`` regions are removed;
 * outputs and execution counts are cleared; nbgrader cell metadata and cell ids are kept.
 
+Cells are locked the way ``nbgrader generate_assignment`` locks them (``exercises.locking``).
+Every cell of a solution that is neither an answer nor a test is an nbgrader read-only cell
+(``locked: true``); ``build`` marks new ones in ``solutions/`` (metadata only).
+
 The result is deterministic: rebuilding from the same solutions gives byte-identical files.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
+from b12course.exercises.locking import (
+    NBGRADER_SCHEMA,
+    lock_like_nbgrader,
+    mark_read_only,
+    nbgrader_meta,
+)
 from b12course.sources.paths import repo_path
 
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
@@ -33,7 +44,6 @@ ANSWER_STUB = "# YOUR ANSWER HERE"
 STUB = "### STUB"
 MARKDOWN_PLACEHOLDER = "_YOUR ANSWER HERE: replace this line with your answer._"
 SOLUTION_SUFFIX = "_exercises.ipynb"
-NBGRADER_SCHEMA = 3
 
 
 class ExerciseError(ValueError):
@@ -60,10 +70,10 @@ def exercises_dir() -> Path:
     return repo_path("exercises")
 
 
-def nbgrader_meta(cell) -> dict:
-    """The cell's nbgrader metadata ({} for ordinary cells)."""
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return meta if isinstance(meta, dict) else {}
+def _prefix(path: Path) -> str:
+    """``03`` for ``03_regimens_by_cause_exercises.ipynb`` (the file stem if no number)."""
+    match = re.match(r"\d+", Path(path).stem)
+    return match.group(0) if match else Path(path).stem
 
 
 def _lines(source: str) -> list[str]:
@@ -158,6 +168,8 @@ def make_exercise(solution, name: str = "notebook"):
             new.execution_count = None
         elif cell.cell_type == "markdown" and meta.get("solution"):
             new.source = _markdown_answer(cell.source, where)
+        if meta.get("grade_id"):
+            lock_like_nbgrader(new)
         exercise.cells.append(new)
     return exercise
 
@@ -233,10 +245,27 @@ def load_solutions(src: Path | None = None) -> dict[str, nbformat.NotebookNode]:
     return {path.stem: nbformat.read(path, as_version=4) for path in solution_paths(src)}
 
 
+def mark_solutions_read_only(src: Path | None = None) -> list[str]:
+    """Mark new plain cells of the solution notebooks read-only, in place; what was changed."""
+    changed = []
+    for path in solution_paths(src):
+        text = path.read_text(encoding="utf-8")
+        solution = nbformat.reads(text, as_version=4)
+        marked = mark_read_only(solution, _prefix(path))
+        if marked:
+            path.write_text(nbformat.writes(solution) + "\n", encoding="utf-8")
+            changed.append(f"{path.name}: {marked} cell(s) marked read-only")
+    return changed
+
+
 def build(src: Path | None = None, out: Path | None = None) -> list[Path]:
-    """Write every exercise from its solution; returns the files written."""
+    """Write every exercise from its solution; returns the files written.
+
+    New plain cells in the solutions are first marked read-only there (metadata only).
+    """
     src, out = Path(src or solutions_dir()), Path(out or exercises_dir())
     out.mkdir(parents=True, exist_ok=True)
+    mark_solutions_read_only(src)
     written = []
     for path in solution_paths(src):
         target = exercise_path_for(path, out)
@@ -255,6 +284,10 @@ def stale_exercises(src: Path | None = None, out: Path | None = None) -> list[st
     for path in solution_paths(src):
         solution = nbformat.read(path, as_version=4)
         messages.extend(problems(solution, path.name))
+        plain = [n for n, c in enumerate(solution.cells, start=1) if not nbgrader_meta(c)]
+        if plain:
+            messages.append(f"{path.name}: cell(s) {', '.join(map(str, plain))} have no nbgrader "
+                            "metadata; 'b12course exercises build' marks them read-only")
         target = exercise_path_for(path, out)
         expected.add(target.name)
         if not target.exists():

@@ -5,6 +5,8 @@ Every cell comes from the instructor's solution notebook, in its order, except a
 instructor's hidden tests are always the ones that run (the student's copy of a test cell never
 counts), deleted test or instruction cells come back, and reordered cells run in the intended
 order. Cells the student added (scratch work, helper code) run after the graded cell they followed.
+A pasted second copy of an answer cell (same ``grade_id``) is the one that counts: the last copy
+is graded, earlier copies are left out, and the Plan says how many there were.
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ class Plan:
     tampering: bool = False
     #: assembled cell index -> grade_id of the answer cell it belongs to (student code)
     owner_of: dict[int, str] = field(default_factory=dict)
+    #: indices of every assembled cell that holds student code (answers and added cells)
+    student_cells: set[int] = field(default_factory=set)
+    #: answer grade_id -> how many copies the student's notebook has (only when more than 1)
+    duplicates: dict[str, int] = field(default_factory=dict)
 
 
 def grade_ids(notebook) -> list[str]:
@@ -73,14 +79,16 @@ def assemble(solution, student) -> Plan:
     order: list[str] = []
     anchor: str | None = None
     unknown: list[str] = []
+    copies: dict[str, int] = {}
     for cell in student.get("cells", []):
         if not isinstance(cell, dict):
             continue
         gid = build.nbgrader_meta(cell).get("grade_id")
         if isinstance(gid, str) and gid in known:
             if gid not in student_cells:
-                student_cells[gid] = cell
                 order.append(gid)
+            copies[gid] = copies.get(gid, 0) + 1
+            student_cells[gid] = cell  # the last copy wins (a pasted, corrected answer)
             anchor = gid
             continue
         if isinstance(gid, str) and gid and gid not in unknown:
@@ -89,14 +97,16 @@ def assemble(solution, student) -> Plan:
             extras.setdefault(anchor, []).append(_source(cell))
     solution_order = [g for g in grade_ids(solution) if g in student_cells]
     plan = Plan(nbformat.v4.new_notebook(), {}, {}, unknown_ids=unknown,
-                reordered=order != solution_order)
+                reordered=order != solution_order,
+                duplicates={g: n for g, n in copies.items() if n > 1})
     plan.notebook.metadata = nbformat.from_dict(
         {"kernelspec": dict(solution.metadata.get("kernelspec", {}))})
     pending_answers: list[str] = []
     last_answers: list[str] = []
     first_answer_seen = False
 
-    def emit(cell_type: str, source: str, owner: str | None = None) -> int:
+    def emit(cell_type: str, source: str, owner: str | None = None,
+             student_code: bool = False) -> int:
         new = (nbformat.v4.new_code_cell(source) if cell_type == "code"
                else nbformat.v4.new_markdown_cell(source))
         new.pop("id", None)
@@ -104,6 +114,8 @@ def assemble(solution, student) -> Plan:
         index = len(plan.notebook.cells) - 1
         if owner:
             plan.owner_of[index] = owner
+        if student_code or owner:
+            plan.student_cells.add(index)
         return index
 
     for sol_cell, ex_cell in zip(solution.cells, exercise.cells, strict=True):
@@ -115,7 +127,7 @@ def assemble(solution, student) -> Plan:
             for source in extras.get(None, []):
                 plan.tampering = plan.tampering or tampers(source)
             for source in extras.pop(None, []):
-                emit("code", source, owner=None)
+                emit("code", source, owner=None, student_code=True)
         if is_answer:
             theirs = student_cells.get(gid)
             if theirs is None:
@@ -148,8 +160,8 @@ def assemble(solution, student) -> Plan:
             for source in extras.get(gid, []):
                 plan.tampering = plan.tampering or tampers(source)
             for source in extras.pop(gid, []):
-                emit("code", source, owner=gid if is_answer else None)
+                emit("code", source, owner=gid if is_answer else None, student_code=True)
     for sources in extras.values():  # anchors never reached (should not happen)
         for source in sources:
-            emit("code", source)
+            emit("code", source, student_code=True)
     return plan

@@ -3,6 +3,11 @@
 Every student is invented. Kinds: ``correct`` (the solution), ``untouched`` (the exercise as
 handed out), ``partly-wrong`` (first answer replaced by 0), and hostile ones: ``endless-loop``,
 ``exception``, ``os-exit``, ``corrupt-json``, ``wrong-notebook``, ``not-a-notebook``, ``empty``.
+``TRICKY`` kinds (not in the default class) are the cases where a grade could contradict the
+student's own self-check: ``stray-error`` (right answer, then an error in the same cell),
+``duplicate-answer`` (a wrong first copy of an answer cell, the right one pasted after it),
+``tamper`` (a wrong answer that rebinds ``checks.require``), ``exit-call`` (right answer, then
+``exit()``) and ``memory-hog`` (``[0] * 10**10``).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from b12course.exercises import build
 HONEST = ("correct", "untouched", "partly-wrong")
 HOSTILE = ("endless-loop", "exception", "os-exit", "corrupt-json", "wrong-notebook",
            "not-a-notebook", "empty")
+TRICKY = ("stray-error", "duplicate-answer", "tamper", "exit-call", "memory-hog")
 
 
 def _answer_cells(nb) -> list:
@@ -28,6 +34,40 @@ def _replace_first_answer(nb, source: str):
     copy = nbformat.from_dict(json.loads(json.dumps(nb)))
     _answer_cells(copy)[0].source = source
     return copy
+
+
+def _first_answer_with(solution, extra: str):
+    copy = nbformat.from_dict(json.loads(json.dumps(solution)))
+    cell = _answer_cells(copy)[0]
+    cell.source = cell.source + "\n" + extra
+    return copy
+
+
+def _wrong_first_answer(solution, exercise):
+    stub = _answer_cells(exercise)[0].source
+    return stub.replace("= ...", "= 0")
+
+
+def _tricky(kind: str, solution, exercise):
+    if kind == "stray-error":
+        return _first_answer_with(solution, "1 / 0  # a stray line left in by mistake")
+    if kind == "exit-call":
+        return _first_answer_with(solution, "exit()")
+    if kind == "memory-hog":
+        return _replace_first_answer(solution, "hog = [0] * 10**10")
+    if kind == "tamper":
+        return _replace_first_answer(solution, _wrong_first_answer(solution, exercise)
+                                     + "\nchecks.require = lambda *args, **kwargs: None")
+    if kind == "duplicate-answer":
+        copy = nbformat.from_dict(json.loads(json.dumps(solution)))
+        right = _answer_cells(copy)[0]
+        wrong = nbformat.from_dict(json.loads(json.dumps(right)))
+        wrong.source = _wrong_first_answer(solution, exercise)
+        if "id" in right:
+            wrong["id"] = f"{right['id']}-pasted"[:64]
+        copy.cells.insert(copy.cells.index(right), wrong)
+        return copy
+    return None
 
 
 def submission(kind: str, solution, other_solution=None):
@@ -52,7 +92,10 @@ def submission(kind: str, solution, other_solution=None):
         return other_solution if other_solution is not None else solution
     if kind in ("not-a-notebook", "empty"):
         return None
-    raise ValueError(f"unknown sample kind {kind!r}; kinds: {', '.join(HONEST + HOSTILE)}")
+    if kind in TRICKY:
+        return _tricky(kind, solution, exercise)
+    raise ValueError(f"unknown sample kind {kind!r}; kinds: "
+                     f"{', '.join(HONEST + HOSTILE + TRICKY)}")
 
 
 def make_class(folder: Path, solutions_dir: Path | None = None, *, n: int = 12,

@@ -2,15 +2,21 @@
 
 Run as ``python -m b12course.grading.worker JOB.json RESULT.json`` by the runner (a separate
 process per submission, so a crash or a runaway notebook never takes the batch down). Student
-code is executed by the Jupyter kernel only; nothing here evaluates student text.
+code is executed by the Jupyter kernel only (``kernel_run``: limits per cell, restarts); nothing
+here evaluates student text. Each task is graded on what its own cells did: the instructor's test
+decides (a stray error after a right answer still passes, with a note); a loop, a dead kernel or
+a ``MemoryError`` in the task's answer cells is the task's status when the test did not pass, and
+later tasks are graded all the same; helpers changed by student code make it ``tampered``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sys
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -25,8 +31,12 @@ from b12course.grading import assemble  # noqa: E402
 from b12course.sources import references  # noqa: E402
 
 PASS, FAIL, ERROR, TIMEOUT, DIED = "pass", "fail", "error", "timeout", "kernel-died"
-OUTPUT_LIMIT, MISSING, MANUAL = "output-limit", "missing-cell", "manual"
+MISSING, MANUAL = "missing-cell", "manual"
 UNANSWERED = "unanswered"
+#: new in per-task isolation: a MemoryError in student code; checking helpers changed by it
+MEMORY, TAMPERED = "memory-limit", "tampered"
+DEFAULT_MEMORY_BYTES = 2 * 2 ** 30
+NOT_RUN = "not-run"  # kernel_run.NOT_RUN: a cell that never ran (the kernel kept dying)
 WRONG_NOTEBOOK, UNREADABLE, NOT_NOTEBOOK = "wrong-notebook", "unreadable", "not-a-notebook"
 NOT_EXERCISE, EMPTY, CRASHED = "unknown-notebook", "empty-folder", "grader-error"
 MESSAGE_LIMIT = 300
@@ -45,10 +55,7 @@ class Row:
     message: str
     order: int = 0  # the task's position in the exercise (for sorting; not written)
     manual: bool = False  # a written answer graded by hand (kept out of item analysis)
-
-
-class OutputLimitExceeded(Exception):
-    """A notebook printed more output than the grader keeps."""
+    file: str = ""  # the submitted file as the instructor knows it (set by the runner)
 
 
 def clean_message(text: str) -> str:
@@ -107,100 +114,158 @@ def identify(notebook, specs: dict[str, object]) -> str | None:
     return best
 
 
-def execute(plan: assemble.Plan, workdir: Path, timeout: float, output_limit: int):
-    """Run the assembled notebook; returns (stopped_at_index or None, reason or None)."""
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-
-    class LimitedClient(NotebookClient):
-        """A NotebookClient that stops when a notebook's outputs exceed a size limit."""
-
-        produced = 0
-
-        def output(self, outs, msg, display_id, cell_index):
-            self.produced += len(json.dumps(msg.get("content", {}), default=str))
-            if self.produced > output_limit:
-                raise OutputLimitExceeded(cell_index)
-            return super().output(outs, msg, display_id, cell_index)
-
-    current = {"index": None}
-
-    def note_cell(cell, cell_index):  # nbclient's public hook: where a stop happened
-        current["index"] = cell_index
-
-    client = LimitedClient(plan.notebook, timeout=timeout, startup_timeout=120,
-                           kernel_name="python3", allow_errors=True,
-                           interrupt_on_timeout=False, record_timing=False,
-                           shutdown_kernel="immediate", on_cell_start=note_cell,
-                           resources={"metadata": {"path": str(workdir)}})
-    try:
-        client.execute(cwd=str(workdir))
-    except CellTimeoutError:
-        return current["index"], TIMEOUT
-    except DeadKernelError:
-        return current["index"], DIED
-    except OutputLimitExceeded:
-        return current["index"], OUTPUT_LIMIT
-    except RuntimeError as exc:  # nbclient reports a vanished kernel this way too
-        if "kernel" in str(exc).lower():
-            return current["index"], DIED
-        raise
-    return None, None
+def _test_names(plan: assemble.Plan, tests: set[int]) -> list[str]:
+    """Identifiers the instructor's test cells use (which helpers to watch for tampering)."""
+    names: set[str] = set()
+    for index in tests:
+        names.update(re.findall(r"[A-Za-z_]\w*", plan.notebook.cells[index].source))
+    return sorted(names)
 
 
-def _error_of(cell) -> tuple[str, str] | None:
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "error":
-            return output.get("ename", "Error"), output.get("evalue", "")
+def _task_of_cell(plan: assemble.Plan, solution) -> list[str]:
+    """For each assembled cell, the grade_id of the task it leads to (for the progress line)."""
+    ends = sorted((plan.index_of[t.grade_id], t.grade_id) for t in build.tasks(solution))
+    labels, position = [], 0
+    for index in range(len(plan.notebook.cells)):
+        while position < len(ends) and ends[position][0] < index:
+            position += 1
+        labels.append(ends[position][1] if position < len(ends) else "the last cells")
+    return labels
+
+
+def execute(plan: assemble.Plan, solution, workdir: Path, limits, progress_file=None):
+    """Run the assembled notebook with per-cell limits; {cell index: CellOutcome}."""
+    from b12course.grading import kernel_run
+
+    tests = {plan.index_of[t.grade_id] for t in build.tasks(solution) if not t.manual}
+    cells = kernel_run.Cells(student=set(plan.student_cells), tests=tests,
+                             test_names=_test_names(plan, tests))
+    progress = None
+    if progress_file:
+        labels = _task_of_cell(plan, solution)
+
+        def progress(index: int) -> None:  # read by the runner's progress line
+            text = json.dumps({"task": labels[index], "since": time.time()})
+            with contextlib.suppress(OSError):
+                Path(progress_file).write_text(text, encoding="utf-8")
+    return kernel_run.run(plan.notebook, cells, workdir, limits, progress)
+
+
+def _limit_text(limits) -> dict[str, str]:
+    return {"timeout": f"{limits.timeout:g} s", "output": f"{limits.output_limit / 1e6:g} MB",
+            "memory": f"{limits.memory_bytes / 2 ** 30:g} GiB" if limits.memory_bytes else
+            "the machine's free memory"}
+
+
+def _student_trouble(outcomes, indices, plan, limits) -> tuple[str, str] | None:
+    """(status, message) for the first thing that went wrong in the task's student cells."""
+    text = _limit_text(limits)
+    for index in indices:
+        outcome = outcomes[index]
+        name = f"your answer cell '{plan.owner_of[index]}'"
+        if outcome.event == DIED:
+            return DIED, (f"{name} stopped the Python kernel (os._exit(), a crash, or more "
+                          f"memory than the {text['memory']} allowed)")
+        if outcome.event == TIMEOUT:
+            return TIMEOUT, f"{name} ran longer than {text['timeout']} (an endless loop?) " \
+                            "and was stopped"
+        if outcome.error:
+            ename, evalue = outcome.error
+            if ename == "MemoryError":
+                return MEMORY, f"{name} needed more memory than the {text['memory']} the " \
+                               "grader allows (MemoryError)"
+            return ERROR, f"your answer cell raised {ename}: {evalue}"
     return None
 
 
-def _stop_message(reason: str, where: str, timeout: float, limit: int) -> str:
-    return {
-        TIMEOUT: f"{where} ran longer than {timeout:g} s (an endless loop?); "
-                 "grading stopped there",
-        DIED: f"the kernel stopped during {where} (sys.exit(), exit(), os._exit() or a "
-              "crash); grading stopped there",
-        OUTPUT_LIMIT: f"{where} produced more than {limit / 1e6:g} MB of output; "
-                      "grading stopped there",
-    }[reason]
+def _test_result(outcome, text) -> tuple[str, str]:
+    if outcome.event == DIED:
+        return DIED, "the Python kernel stopped while this task's test ran (a crash?)"
+    if outcome.event == TIMEOUT:
+        return TIMEOUT, f"this task's test ran longer than {text['timeout']} with your answer " \
+                        "and was stopped"
+    if outcome.event == NOT_RUN or not outcome.ran:
+        return DIED, "not run: the kernel stopped too many times; the rest was not graded"
+    if outcome.error is None:
+        return PASS, ""
+    name, value = outcome.error
+    if name == "AssertionError":
+        if value.startswith("Not answered yet"):
+            return UNANSWERED, value
+        return FAIL, value or "a hidden test failed"
+    return ERROR, f"{name}: {value}"
 
 
-def analyse(student: str, exercise: str, solution, plan: assemble.Plan, stopped, reason,
-            timeout: float, limit: int) -> list[Row]:
-    """One Row per task from the executed notebook."""
+def _grade_task(task, plan, outcomes, limits) -> tuple[str, float, str, list[str]]:
+    """(status, points, message, notes) for one auto-graded task."""
+    index = plan.index_of[task.grade_id]
+    answers = plan.answers_for.get(task.grade_id, [])
+    mine = [i for i, owner in sorted(plan.owner_of.items()) if owner in answers and i < index]
+    text = _limit_text(limits)
+    notes = []
+    for gid in answers:
+        if gid in plan.duplicates:
+            notes.append(f"answer cell '{gid}' appears {plan.duplicates[gid]} times; the last "
+                         "copy was graded")
+    if any(outcomes[i].truncated for i in [*mine, index]):
+        notes.append(f"output over {text['output']} was cut off")
+    trouble = _student_trouble(outcomes, mine, plan, limits)
+    if outcomes[index].ran and outcomes[index].restarts and not trouble:
+        notes.append("graded in a restarted kernel (the cells before it were run again)")
+    status, message = _test_result(outcomes[index], text)
+    if trouble and trouble[0] == DIED:
+        killer = next(i for i in mine if outcomes[i].event == DIED)
+        later = [o for i, o in outcomes.items() if i > killer and (o.ran or o.event)]
+        if any(o.restarts > outcomes[killer].restarts for o in later):
+            trouble = (DIED, trouble[1] + "; the kernel was restarted for the next tasks")
+        elif any(o.event == NOT_RUN for o in later):
+            trouble = (DIED, trouble[1] + "; it could not be restarted, so the rest was "
+                                          "not graded")
+        return DIED, 0.0, trouble[1], notes
+    points = task.points if status == PASS else 0.0
+    if outcomes[index].tampered:
+        verdict = "passed" if status == PASS else f"did not pass ({message or status})"
+        return TAMPERED, points, (
+            f"student code changed the checking code before this test "
+            f"({outcomes[index].tampered}); the instructor's code was put back and the test "
+            f"then {verdict}: check by hand"), notes
+    if status == PASS and trouble:
+        notes.insert(0, f"{trouble[1]}, but the answer it had stored passed the test")
+        return PASS, points, "", notes
+    if trouble and status != PASS:
+        return trouble[0], 0.0, trouble[1], notes
+    return status, points, message, notes
+
+
+def analyse(student: str, exercise: str, solution, plan: assemble.Plan, outcomes,
+            limits) -> list[Row]:
+    """One Row per task from what happened to each cell."""
     rows = []
     cells = plan.notebook.cells
-    notes = []
+    shared = []
     if plan.reordered:
-        notes.append("cells were reordered; graded in the exercise's order")
+        shared.append("cells were reordered; graded in the exercise's order")
     if plan.tampering:
-        notes.append("the answer code seems to change the checking code: check by hand")
+        shared.append("the answer code seems to change the checking code: check by hand")
     if plan.unknown_ids:
-        notes.append("unknown grade_id(s): " + ", ".join(sorted(plan.unknown_ids)))
-    note = f" ({'; '.join(notes)})" if notes else ""
+        shared.append("unknown grade_id(s): " + ", ".join(sorted(plan.unknown_ids)))
     for task in build.tasks(solution):
         gid, index = task.grade_id, plan.index_of[task.grade_id]
         answers = plan.answers_for.get(gid, [])
         missing = [a for a in answers if a in plan.missing]
+        notes: list[str] = []
         if task.manual:
             status, points, message = _manual(cells[index], missing and plan.missing[gid])
         elif missing:
             status, points = MISSING, 0.0
             message = f"'{missing[0]}': {plan.missing[missing[0]]}"
-        elif stopped is not None and stopped <= index:
-            status, points = reason, 0.0
-            owner = plan.owner_of.get(stopped)
-            where = f"your answer cell '{owner}'" if owner else f"cell {stopped + 1}"
-            message = _stop_message(reason, where, timeout, limit)
-            if stopped < min([plan.index_of[a] for a in answers] or [index]):
-                message = "not run: " + message
         else:
-            status, points, message = _auto(cells, index, plan, answers)
-            if status == PASS:
-                points = task.points
+            status, points, message, notes = _grade_task(task, plan, outcomes, limits)
+        notes += shared
+        note = f" ({'; '.join(notes)})" if notes else ""
+        message = (message + note).strip() if message else "; ".join(notes)
         rows.append(Row(student, exercise, gid, points, task.points, status,
-                        clean_message(message + note), task.index, task.manual))
+                        clean_message(message), task.index, task.manual))
     return rows
 
 
@@ -216,25 +281,8 @@ def _manual(cell, missing_reason) -> tuple[str, float, str]:
     return MANUAL, 0.0, f"answered ({words} words{cites}); grade by hand"
 
 
-def _auto(cells, index, plan, answers) -> tuple[str, float, str]:
-    for owner_index, owner in sorted(plan.owner_of.items()):
-        if owner in answers and owner_index < index:
-            error = _error_of(cells[owner_index])
-            if error:
-                return ERROR, 0.0, f"your answer cell raised {error[0]}: {error[1]}"
-    error = _error_of(cells[index])
-    if error is None:
-        return PASS, 0.0, ""
-    name, value = error
-    if name == "AssertionError":
-        if value.startswith("Not answered yet"):
-            return UNANSWERED, 0.0, value
-        return FAIL, 0.0, value or "a hidden test failed"
-    return ERROR, 0.0, f"{name}: {value}"
-
-
 def grade_file(student: str, path: Path, exercise: str | None, solutions: Path,
-               timeout: float, output_limit: int) -> list[Row]:
+               limits, progress_file: str | None = None) -> list[Row]:
     """Grade one submitted file; every outcome, however broken the file, is a list of Rows."""
     specs = solution_specs(solutions)
     label = exercise or path.name
@@ -255,16 +303,27 @@ def grade_file(student: str, path: Path, exercise: str | None, solutions: Path,
                             f"this file holds the tasks of {found}, not {exercise}")
     solution = specs[exercise]
     plan = assemble.assemble(solution, notebook)
-    with tempfile.TemporaryDirectory(prefix="b12grade-run-") as workdir:
-        stopped, reason = execute(plan, Path(workdir), timeout, output_limit)
-    return analyse(student, exercise, solution, plan, stopped, reason, timeout, output_limit)
+    with tempfile.TemporaryDirectory(prefix="b12grade-run-") as tmp:
+        workdir = Path(tmp) / "work"
+        workdir.mkdir()
+        outcomes = execute(plan, solution, workdir, limits, progress_file)
+    return analyse(student, exercise, solution, plan, outcomes, limits)
+
+
+def limits_from(job: dict):
+    """The kernel limits a job asks for."""
+    from b12course.grading.kernel_run import Limits
+
+    return Limits(timeout=float(job["timeout"]), output_limit=int(job["output_limit"]),
+                  memory_bytes=int(job.get("memory_limit", DEFAULT_MEMORY_BYTES)),
+                  network=job.get("network", "soft"))
 
 
 def main(argv: list[str]) -> int:
     """Worker entry point: read the job JSON, write the rows JSON."""
     job = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
     rows = grade_file(job["student"], Path(job["path"]), job.get("exercise"),
-                      Path(job["solutions"]), float(job["timeout"]), int(job["output_limit"]))
+                      Path(job["solutions"]), limits_from(job), job.get("progress"))
     Path(argv[1]).write_text(json.dumps([asdict(r) for r in rows]), encoding="utf-8")
     return 0
 
