@@ -189,6 +189,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--suite-repeats", type=int, default=2, help="runs of the whole suite")
     parser.add_argument("--skip-suite", action="store_true", help="skip the slow suite timing")
     parser.add_argument("--skip-grading", action="store_true", help="skip the grading benchmark")
+    parser.add_argument("--skip-browser", action="store_true",
+                        help="skip the student-mode speed in Chromium (bench_browser.py)")
+    parser.add_argument("--skip-hub-sizing", action="store_true",
+                        help="skip the class-size benchmark (simulated students on JupyterHub)")
+    parser.add_argument("--hub-students", default="1,4,16",
+                        help="class sizes for the hub sizing benchmark (default 1,4,16)")
     args = parser.parse_args(argv)
     import matplotlib
 
@@ -236,6 +242,17 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_grading:
         print("\n-- grading throughput (benchmarks/bench_grading.py) --")
         print(_run_script("bench_grading.py", []))
+    if not args.skip_hub_sizing:
+        print("\n-- students per machine (benchmarks/bench_hub_sizing.py) --")
+        print(_run_script("bench_hub_sizing.py", ["--students", args.hub_students,
+                                                  "--minutes", "1"]))
+    print("\n-- student mode in Chromium: click -> painted, notebook rendered "
+          "(benchmarks/bench_browser.py) --", flush=True)
+    if args.skip_browser:
+        print("skipped (--skip-browser)")
+    else:  # streamed: it takes a few minutes and says which widget it is on
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_browser.py")],
+                       cwd=ROOT, check=False)
     OUT.mkdir(parents=True, exist_ok=True)
     with open(OUT / "latest.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=["measure", "value", "unit", "target", "note"])
