@@ -48,12 +48,13 @@ def _draw_stems(ax, frame, start) -> None:
     ax.legend(loc="upper right", ncol=3)
 
 
-def timeline_figure(schedule, title: str = "", start=None):
-    """A stem plot of the doses (micrograms) against days since the first dose."""
+def timeline_figure(schedule, title: str = "", start=None, *, into=None):
+    """A stem plot of the doses (micrograms) against days since the first dose; ``into``
+    (``plots.kept_figure``) is redrawn instead of building a new figure."""
     import pandas as pd
 
     frame = _as_frame(schedule)
-    fig, ax = plots.figure(title, "Days since the first dose", "Dose (micrograms)")
+    fig, ax = plots.figure(title, "Days since the first dose", "Dose (micrograms)", into=into)
     if frame.empty:
         ax.text(0.5, 0.5, "No doses in this period", ha="center", transform=ax.transAxes)
         return fig

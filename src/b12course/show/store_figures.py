@@ -9,9 +9,11 @@ from b12course.show import plots, readable
 from b12course.sources.cells import is_blank
 
 
-def comparison_figure(results: dict):
-    """The store over time for each named scenario (one style per line, never colour alone)."""
-    fig, ax = plots.figure("Body store in a teaching model", "Days", "Modelled store (micrograms)")
+def comparison_figure(results: dict, *, into=None):
+    """The store over time for each named scenario (one style per line, never colour alone);
+    ``into`` (``plots.kept_figure``) is redrawn instead of building a new figure."""
+    fig, ax = plots.figure("Body store in a teaching model", "Days", "Modelled store (micrograms)",
+                           into=into)
     for index, (name, frame) in enumerate(results.items()):
         style = plots.style(index)
         ax.plot(frame["day"], frame["store_mcg"], color=style["color"],

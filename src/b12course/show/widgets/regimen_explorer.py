@@ -232,6 +232,7 @@ def regimen_explorer(start: dt.date = DEFAULT_START, days: int = DEFAULT_DAYS) -
     ranges, open_phase = controls.ranges, controls.open_phase
     status, figure, table, details, ranges_note, open_note = (look.html_widget()
                                                               for _ in range(6))
+    drawing = plots.kept_figure()  # one figure per explorer, drawn on again at each change
 
     def redraw(_change=None) -> None:
         label = (f"{cause_label(cause.value)}, {'with' if neurological.value else 'no'} "
@@ -241,7 +242,7 @@ def regimen_explorer(start: dt.date = DEFAULT_START, days: int = DEFAULT_DAYS) -
             assume = open_phase.value or None
             schedule = regimen.schedule(start, days=days, ranges=ranges.value,
                                         open_phase_days=assume)
-            fig = timeline_figure(schedule, title=label, start=start)
+            fig = timeline_figure(schedule, title=label, start=start, into=drawing)
             assumption = ""
             if assume and has_open_loading(regimen):
                 assumption = (f" Open-ended loading drawn as stopping after {assume} "

@@ -110,6 +110,7 @@ def store_simulator() -> widgets.VBox:
     loss = fitted_dropdown(look, "Reabsorption of bile B12:", LOSS_CHOICES, "absent")
     years = fitted_dropdown(look, "Period:", YEARS, 730)
     status, figure, table = look.html_widget(problem), look.html_widget(), look.html_widget()
+    drawing = plots.kept_figure()  # one figure per simulator, drawn on again at each change
 
     def redraw(_change=None) -> None:
         if problem:
@@ -121,7 +122,7 @@ def store_simulator() -> widgets.VBox:
                 label = f"{letter}: {product.label.split(' [')[0]}, {interval.label}"
                 results[label] = stores.run_scenario(product.value, interval.value, years.value,
                                                      start_store.value, loss.value)
-            fig = comparison_figure(results)
+            fig = comparison_figure(results, into=drawing)
             figure.value = plots.figure_html(
                 fig, caption="Modelled body store for scenarios A and B (teaching model; "
                              "parameters from body_stores.csv and retention.csv).",
