@@ -135,16 +135,9 @@ def chromium() -> Iterator:
     from playwright.sync_api import sync_playwright
 
     conftest = student_mode_check()._conftest
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(conftest.CHROMIUM),
-                                             headless=True, args=conftest.CHROMIUM_FLAGS)
-        try:
-            context = browser.new_context(viewport=conftest.VIEWPORT)
-            context.route(lambda url: not url.startswith("http://127.0.0.1:"),
-                          lambda route: route.abort())
-            yield context
-        finally:
-            browser.close()
+    with sync_playwright() as playwright, \
+            conftest.launched_context(playwright, offline=True) as context:
+        yield context
 
 
 @dataclass(frozen=True)

@@ -91,13 +91,14 @@ def require_browser() -> None:
     pytest.skip(f"browser check skipped: {reason} (set CI=true to make this a failure)")
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1 (servers under test bind to it)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _die_with_parent(parent_pid: int):
+def die_with_parent(parent_pid: int):
     """preexec_fn: ask Linux to SIGTERM the child when the pytest process (its parent) dies."""
 
     def preexec() -> None:
@@ -128,7 +129,7 @@ class LabServer:
         self.root = base / "served"
         self.root.mkdir()
         self.token = secrets.token_hex(16)
-        self.port = _free_port()
+        self.port = free_port()
         self.log_path = base / "jupyterlab.log"
         self.process: subprocess.Popen | None = None
 
@@ -173,7 +174,7 @@ class LabServer:
             self.process = subprocess.Popen(
                 self.command(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 env=env, cwd=self.root, start_new_session=True,
-                preexec_fn=_die_with_parent(os.getpid()),
+                preexec_fn=die_with_parent(os.getpid()),
             )
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
         while time.monotonic() < deadline:
@@ -293,13 +294,28 @@ def chromium():
 
     # a busy 2-core machine (nbval on the other worker) can take seconds per widget round trip
     expect.set_options(timeout=EXPECT_TIMEOUT_MS)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
-        try:
-            yield browser.new_context(viewport=VIEWPORT)
-        finally:
-            browser.close()
+    with sync_playwright() as playwright, launched_context(playwright) as context:
+        yield context
+
+
+def leaves_machine(url: str) -> bool:
+    """True for a request that would leave this machine (the course works offline)."""
+    return not url.startswith("http://127.0.0.1:")
+
+
+@contextlib.contextmanager
+def launched_context(playwright, offline: bool = False):
+    """Debian Chromium with the course's flags and one context at the fixed viewport, closed
+    afterwards; ``offline`` aborts every request that would leave this machine."""
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                         args=CHROMIUM_FLAGS)
+    try:
+        context = browser.new_context(viewport=VIEWPORT)
+        if offline:
+            context.route(leaves_machine, lambda route: route.abort())
+        yield context
+    finally:
+        browser.close()
 
 
 @pytest.fixture(autouse=True)

@@ -132,7 +132,7 @@ def offline(chromium):
         tried.append(route.request.url)
         route.abort()
 
-    chromium.route(lambda url: not url.startswith("http://127.0.0.1:"), block)
+    chromium.route(_conftest.leaves_machine, block)
     yield tried
 
 

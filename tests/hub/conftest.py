@@ -25,6 +25,28 @@ import pytest
 
 from b12course.sources.paths import REPO_ROOT
 
+
+def _browser_conftest():
+    """tests/browser/conftest.py, loaded by path: its free_port and die_with_parent serve the
+    hub's processes too."""
+    import importlib.util
+
+    path = REPO_ROOT / "tests" / "browser" / "conftest.py"
+    spec = importlib.util.spec_from_file_location("b12course_browser_conftest_for_hub", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+BROWSER = _browser_conftest()
+free_port, die_with_parent = BROWSER.free_port, BROWSER.die_with_parent
+
+
+@pytest.fixture(scope="session")
+def browser_check():
+    """tests/browser/conftest.py: Chromium's path and flags, its skip rule, its launcher."""
+    return BROWSER
+
 # .ci/run installs the same package spec into the same folder.
 PROXY_SPEC = "configurable-http-proxy@>=4.6 <6"
 PROXY_DIR = REPO_ROOT / ".cache" / "chp"
@@ -35,7 +57,6 @@ HUB_START_TIMEOUT_S = 90
 SERVER_START_TIMEOUT_S = 180  # three servers starting at once on a busy 2-core machine
 NPM_TIMEOUT_S = 300
 SERVICE = "b12-test"
-PR_SET_PDEATHSIG = 1
 
 
 def running_in_ci() -> bool:
@@ -93,30 +114,6 @@ def ensure_proxy() -> Path:
                 unavailable(f"npm install {PROXY_SPEC!r} into {PROXY_DIR} failed "
                             f"({done.returncode}): {(done.stderr or done.stdout).strip()[-400:]}")
     return PROXY_BIN
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _die_with_parent(parent_pid: int):
-    """preexec_fn: Linux sends the hub SIGTERM if pytest dies, and the hub then stops the rest."""
-
-    def preexec() -> None:
-        if sys.platform.startswith("linux"):
-            import ctypes
-            import ctypes.util
-
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-        if os.getppid() != parent_pid:
-            os._exit(1)
-
-    return preexec
 
 
 CONFIG = """\
@@ -220,7 +217,7 @@ class Hub:
                 [sys.executable, "-m", "jupyterhub", "-f", str(self.config_path)],
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 env=self.environment(), cwd=self.base, start_new_session=True,
-                preexec_fn=_die_with_parent(os.getpid()))
+                preexec_fn=die_with_parent(os.getpid()))
         self.wait_for(lambda: self._status("/hub/api/") == 200, HUB_START_TIMEOUT_S,
                       "the hub did not answer /hub/api/ through its proxy",
                       check_alive=True)

@@ -21,7 +21,6 @@ per student (Zero to JupyterHub).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shutil
@@ -66,15 +65,6 @@ ANSWERS = {  # what each student types into Task 1 (Alice leaves it unanswered)
            ' * row["per_amount"]',
     "carol": "ampoule_mcg = 100",
 }
-
-
-def _browser_conftest():
-    """tests/browser/conftest.py (Chromium path, flags, skip rule), whichever conftest is loaded."""
-    path = REPO_ROOT / "tests" / "browser" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("b12course_browser_conftest_for_hub", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # --- the course repository and the students ----------------------------------------------------
@@ -292,10 +282,10 @@ def test_students_answer_a_quiz_through_the_kernel_and_progress_stays_in_their_h
     assert_progress_only_in_own_homes(hub, classroom, answered)
 
 
-def test_a_student_answers_in_chromium_from_the_link(hub, classroom, course_repo, answered):
+def test_a_student_answers_in_chromium_from_the_link(hub, classroom, course_repo, answered,
+                                                     browser_check):
     """Alice's whole click path: the link, the hub's login form, git-pull, Voilà, Check."""
-    browser = _browser_conftest()
-    browser.require_browser()
+    browser_check.require_browser()
     from playwright.sync_api import expect, sync_playwright
 
     bank = load_bank(START)
@@ -303,40 +293,34 @@ def test_a_student_answers_in_chromium_from_the_link(hub, classroom, course_repo
                             if q.type == "multiple_choice")
     right = plain(next(c.answer for c in question.choices if c.correct))
     link = hub_link(hub.url, course_repo)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(browser.CHROMIUM),
-                                              headless=True, args=browser.CHROMIUM_FLAGS)
+    # the class works offline: requests that would leave this machine are aborted
+    with sync_playwright() as playwright, \
+            browser_check.launched_context(playwright, offline=True) as context:
+        page = context.new_page()
+        page.set_default_timeout(RENDER_TIMEOUT_MS)
+        page.goto(link)
+        page.fill("input[name=username]", "alice")
+        page.fill("input[name=password]", "any")
+        page.click("input[type=submit], button[type=submit]")
         try:
-            context = chromium.new_context(viewport=browser.VIEWPORT)
-            context.route(lambda url: not url.startswith("http://127.0.0.1:"),
-                          lambda route: route.abort())  # the class works offline
-            page = context.new_page()
-            page.set_default_timeout(RENDER_TIMEOUT_MS)
-            page.goto(link)
-            page.fill("input[name=username]", "alice")
-            page.fill("input[name=password]", "any")
-            page.click("input[type=submit], button[type=submit]")
-            try:
-                page.wait_for_url(re.compile(r"/user/alice/voila/render/"))
-                label = page.locator(".widget-html",
-                                     has_text=f"Question {number} of {len(bank.questions)}.")
-                label.first.wait_for()
-            except Exception as error:
-                raise AssertionError(f"the link did not lead Alice to notebook 00 in student "
-                                     f"mode (page: {page.url}): {error}\n{hub.log_tail()}"
-                                     ) from None
-            box = page.locator(".widget-vbox").filter(has=label).last
-            box.scroll_into_view_if_needed()
-            box.locator(".widget-radio-box label",
-                        has_text=re.compile(rf"^\s*{re.escape(right)}\s*$")).first.click()
-            box.locator("button.jupyter-button", has_text="Check").click()
-            expect(box.locator(":scope > .widget-hbox + .widget-html"),
-                   "Alice's right answer must say so").to_contain_text(
-                       HEADLINES["correct"], timeout=30_000)
-            for text in ERROR_TEXTS:
-                assert text not in page.content(), f"student mode shows {text!r}"
-        finally:
-            chromium.close()
+            page.wait_for_url(re.compile(r"/user/alice/voila/render/"))
+            label = page.locator(".widget-html",
+                                 has_text=f"Question {number} of {len(bank.questions)}.")
+            label.first.wait_for()
+        except Exception as error:
+            raise AssertionError(f"the link did not lead Alice to notebook 00 in student "
+                                 f"mode (page: {page.url}): {error}\n{hub.log_tail()}"
+                                 ) from None
+        box = page.locator(".widget-vbox").filter(has=label).last
+        box.scroll_into_view_if_needed()
+        box.locator(".widget-radio-box label",
+                    has_text=re.compile(rf"^\s*{re.escape(right)}\s*$")).first.click()
+        box.locator("button.jupyter-button", has_text="Check").click()
+        expect(box.locator(":scope > .widget-hbox + .widget-html"),
+               "Alice's right answer must say so").to_contain_text(
+                   HEADLINES["correct"], timeout=30_000)
+        for text in ERROR_TEXTS:
+            assert text not in page.content(), f"student mode shows {text!r}"
     answered["alice"][question.id] = 1.0
     assert_progress_only_in_own_homes(hub, classroom, answered)
 
