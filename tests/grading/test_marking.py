@@ -272,3 +272,23 @@ def test_apply_can_write_the_lms_files_again_with_the_written_marks(course, caps
     assert len(column) == 1
     # ann: 1 auto-graded point + 1 written mark; ben: the auto-graded point only
     assert float(table["ann"][column[0]]) == 2 and float(table["ben"][column[0]]) == 1
+
+
+def test_lms_files_are_written_again_from_a_gradebook_a_spreadsheet_re_saved(course):
+    """``export.from_gradebook`` reads a gradebook the way marking does: one re-saved by a
+    spreadsheet (BOM, semicolons) still gives the Canvas file; a missing one a plain message."""
+    from b12course.grading import export
+
+    root, _solutions, gradebook = course
+    rows = list(csv.reader(io.StringIO(gradebook.read_text(encoding="utf-8"))))
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(rows)
+    gradebook.write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
+    canvas = root / "canvas.csv"
+    written, _warnings = export.from_gradebook(gradebook, canvas=canvas)
+    assert written == [canvas]
+    table = {r["Student"]: r for r in csv.DictReader(canvas.open(encoding="utf-8-sig"))}
+    column = next(name for name in table["ann"] if ALPHA in name)
+    assert float(table["ann"][column]) == 1  # the auto-graded point; nothing marked yet
+    with pytest.raises(marking.SheetError, match="cannot read the gradebook"):
+        export.from_gradebook(root / "missing.csv", canvas=canvas)

@@ -12,5 +12,6 @@ and tampered checking helpers), ``progress`` (the progress line, naming a stuck 
 ``runner`` (parallel batch with progress), ``report`` (CSV files, summary),
 ``samples`` (generated fake submissions for trying the grader and for the benchmark).
 After grading: ``marking`` (written answers: marking sheet, marks folded into the gradebook),
-``feedback`` (one HTML page per student), ``handback`` (``b12course grade marks|feedback``).
+``feedback`` (one HTML page per student), ``handback`` (``b12course grade marks|feedback``),
+``sheets`` (gradebooks and marking sheets read tolerantly, as a spreadsheet may re-save them).
 """

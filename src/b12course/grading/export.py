@@ -16,6 +16,7 @@ from pathlib import Path
 
 from b12course.grading import lms
 from b12course.grading.lms import CANVAS, MOODLE
+from b12course.grading.sheets import read_gradebook
 from b12course.grading.worker import Row
 
 CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
@@ -132,9 +133,10 @@ def identity_from_file(file: str) -> tuple[str, str] | None:
 
 def from_gradebook(gradebook: Path, *, canvas: Path | None = None, moodle: Path | None = None,
                    canvas_assignment: str | None = None) -> tuple[list[Path], list[str]]:
-    """The LMS files again from a gradebook CSV (e.g. after written answers were marked)."""
-    with open(gradebook, encoding="utf-8", newline="") as handle:
-        table = list(csv.DictReader(handle))
+    """The LMS files again from a gradebook CSV (e.g. after written answers were marked), read
+    as ``grade marks`` reads it (a sheet re-saved by a spreadsheet works; a missing file or
+    column is a SheetError with a plain message)."""
+    _, table = read_gradebook(gradebook)
     rows = [Row(r["student"], r["notebook"], r["grade_id"], float(r["points"] or 0),
                 float(r["max_points"] or 0), r["status"], r.get("message", ""),
                 file=r.get("file") or "") for r in table]

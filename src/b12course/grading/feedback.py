@@ -12,7 +12,8 @@ import html
 import re
 from pathlib import Path
 
-from b12course.grading.marking import MARKED, SheetError, read_gradebook
+from b12course.grading.marking import MARKED
+from b12course.grading.sheets import SheetError, read_gradebook
 from b12course.grading.worker import MANUAL
 
 #: what each gradebook status means, in words a student understands

@@ -17,48 +17,26 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from b12course.grading import options
+from b12course.grading.sheets import (
+    SheetError,
+    gradebook_text,
+    read_gradebook,
+    read_table,
+)
 from b12course.grading.worker import MANUAL
 
 MARKED = "marked"
 WRITTEN = (MANUAL, MARKED)
 SHEET_COLUMNS = ["notebook", "grade_id", "student", "points", "max_points", "comment",
                  "answer", "rubric", "grader_note"]
-NEEDED_GRADEBOOK = ["student", "notebook", "grade_id", "points", "max_points", "status",
-                    "message"]
 NOT_FOUND = "(answer not found in the submissions given with --submissions)"
 NOT_ANSWERED = "(not answered)"
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
-class SheetError(ValueError):
-    """A marking sheet or gradebook that cannot be used; ``problems`` says where and why."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
 
 # ---------------------------------------------------------------- tolerant CSV files
-
-
-def read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    """(header, rows) of a CSV as written by us or re-saved by a spreadsheet (UTF-8 with or
-    without BOM, or Windows-1252; comma, semicolon or tab). Row i is spreadsheet row i + 2."""
-    raw = Path(path).read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    first = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = list(reader)
-    if not rows:
-        return [], []
-    header = [h.strip().lower() for h in rows[0]]
-    records = [{h: (values[i] if i < len(values) else "") for i, h in enumerate(header)}
-               for values in rows[1:]]
-    return header, records
 
 
 def _safe_cell(text: str) -> str:
@@ -72,28 +50,6 @@ def _unsafe_cell(text: str) -> str:
 
 def _num(value: float) -> str:
     return f"{value:g}"
-
-
-def read_gradebook(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    """The gradebook's header and rows; SheetError when it is missing or lacks columns."""
-    try:
-        header, rows = read_table(path)
-    except OSError as exc:
-        raise SheetError([f"cannot read the gradebook {path}: {exc.strerror or exc}"]) from None
-    missing = [c for c in NEEDED_GRADEBOOK if c not in header]
-    if missing:
-        raise SheetError([f"{path} is not a gradebook written by 'b12course grade' (no "
-                          f"column {', '.join(missing)})"])
-    return header, rows
-
-
-def gradebook_text(header: list[str], rows: list[dict[str, str]]) -> str:
-    """Rows back to CSV text in the gradebook's own column order."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([row.get(h, "") for h in header] for row in rows)
-    return buffer.getvalue()
 
 
 # ---------------------------------------------------------------- what is to be marked
@@ -452,14 +408,7 @@ def add_arguments(parser) -> None:
                         help="fold the points and comments of a filled-in sheet into the "
                              "gradebook instead")
     parser.add_argument("--solutions", help="solution notebooks folder (default: solutions/)")
-    parser.add_argument("--canvas-csv", metavar="PATH",
-                        help="with --apply: write the Canvas grade import again, written marks "
-                             "included")
-    parser.add_argument("--canvas-assignment", metavar="'NAME (ID)'",
-                        help="with --canvas-csv: the Canvas assignment column to fill")
-    parser.add_argument("--moodle-csv", metavar="PATH",
-                        help="with --apply: write the Moodle grading worksheet(s) again, written "
-                             "marks included")
+    options.add_lms_arguments(parser, "with --apply: write again, written marks included, as")
 
 
 def main(args) -> int:
@@ -503,14 +452,12 @@ def _export_again(args, gradebook: Path) -> int:
     (written at grading time they counted unmarked written answers as 0)."""
     from b12course.grading import export
 
-    canvas = getattr(args, "canvas_csv", None)
-    moodle = getattr(args, "moodle_csv", None)
+    canvas, moodle = args.canvas_csv, args.moodle_csv
     if not (canvas or moodle):
         return 0
     written, warnings = export.from_gradebook(
         gradebook, canvas=Path(canvas) if canvas else None,
-        moodle=Path(moodle) if moodle else None,
-        canvas_assignment=getattr(args, "canvas_assignment", None))
+        moodle=Path(moodle) if moodle else None, canvas_assignment=args.canvas_assignment)
     for warning in warnings:
         print(f"WARNING: {warning}")
     for path in written:

@@ -30,12 +30,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="MB of memory (address space) each notebook's kernel may use; "
                              f"0 = no cap (default {DEFAULT_MEMORY_LIMIT_MB:g})")
     parser.add_argument("--quiet", action="store_true", help="no progress line")
+    add_lms_arguments(parser, "also write the totals as")
+
+
+def add_lms_arguments(parser: argparse.ArgumentParser, purpose: str) -> None:
+    """--canvas-csv, --canvas-assignment and --moodle-csv, for grading and for the apply step of
+    ``grade marks``; ``purpose`` starts the help of each file option."""
     parser.add_argument("--canvas-csv", metavar="PATH",
-                        help="also write the totals as a Canvas gradebook import CSV (Student, "
-                             "ID, SIS User ID, SIS Login ID, Section, one column per exercise)")
+                        help=f"{purpose} a Canvas gradebook import CSV (Student, ID, SIS User "
+                             "ID, SIS Login ID, Section, one column per exercise)")
     parser.add_argument("--canvas-assignment", metavar="'NAME (ID)'",
                         help="name the Canvas column after an existing assignment, as in "
                              "Canvas's own gradebook export, e.g. 'Exercise 3 (4567)'")
     parser.add_argument("--moodle-csv", metavar="PATH",
-                        help="also write the totals as a Moodle grading worksheet (Identifier, "
-                             "Full name, Grade, ...): one file per exercise if several")
+                        help=f"{purpose} a Moodle grading worksheet (Identifier, Full name, "
+                             "Grade, ...): one file per exercise if several")
